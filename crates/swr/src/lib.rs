@@ -19,6 +19,10 @@ pub mod v2;
 // What a program using this crate needs from the core, so that this crate and `tokio` are its
 // only dependencies.
 #[doc(no_inline)]
+pub use huaweicloud_sdk_core::executor::RetryCheck;
+#[doc(no_inline)]
+pub use huaweicloud_sdk_core::hook;
+#[doc(no_inline)]
 pub use huaweicloud_sdk_core::paginate::Paginator;
 #[doc(no_inline)]
 pub use huaweicloud_sdk_core::retry::RetryConfig;
@@ -26,5 +30,6 @@ pub use huaweicloud_sdk_core::retry::RetryConfig;
 pub use huaweicloud_sdk_core::stream::{StreamExt, TryStreamExt};
 #[doc(no_inline)]
 pub use huaweicloud_sdk_core::{
-    ByteStream, Config, Credentials, Error, ErrorKind, FilePart, Result, ServiceError, TimeoutKind,
+    ByteStream, CallOptions, Config, Credentials, Error, ErrorKind, FilePart, Result, ServiceError,
+    TimeoutKind,
 };

@@ -168,3 +168,39 @@ async fn an_error_answer_carries_the_request_id_and_encoded_message() {
         Some("encoded-reason")
     );
 }
+
+/// Per-call options reach the wire through the generated builder: an extra header is sent and
+/// signed, and a retry setting applies to this call only.
+#[tokio::test]
+async fn a_builder_sends_its_call_options_header_signed() {
+    use huaweicloud_sdk_swr::{CallOptions, RetryConfig};
+
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/v2/{PROJECT}/instances"))
+                .header("x-tenant", "blue")
+                .is_true(|req| {
+                    req.headers().get("authorization").is_some_and(|v| {
+                        v.to_str()
+                            .is_ok_and(|v| v.contains("SignedHeaders=") && v.contains("x-tenant"))
+                    })
+                });
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({"instances": [], "total": 0}));
+        })
+        .await;
+    let options = CallOptions::new()
+        .with_header("x-tenant", "blue")
+        .with_retry(RetryConfig::disabled());
+    sdk::client(&server, Client::new)
+        .unwrap()
+        .list_instance()
+        .options(options)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         AddAppWhitelistPolicyProcess {
             client: self.clone(),
             input: AddAppWhitelistPolicyProcessRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -104,7 +105,18 @@ impl AddAppWhitelistPolicyProcessRequest {
     }
 
     /// Sends the request with `client`; see [`Client::add_app_whitelist_policy_process`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<AddAppWhitelistPolicyProcessOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::add_app_whitelist_policy_process`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<AddAppWhitelistPolicyProcessOutput> {
         self.check()?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
@@ -116,7 +128,7 @@ impl AddAppWhitelistPolicyProcessRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(AddAppWhitelistPolicyProcessOutput { request_id })
@@ -154,6 +166,7 @@ impl Operation for AddAppWhitelistPolicyProcessRequest {
 pub struct AddAppWhitelistPolicyProcess {
     client: Client,
     input: AddAppWhitelistPolicyProcessRequest,
+    options: CallOptions,
 }
 
 impl AddAppWhitelistPolicyProcess {
@@ -200,9 +213,18 @@ impl AddAppWhitelistPolicyProcess {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::add_app_whitelist_policy_process`].
     pub async fn send(self) -> Result<AddAppWhitelistPolicyProcessOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

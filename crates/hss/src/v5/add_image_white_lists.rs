@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         AddImageWhiteLists {
             client: self.clone(),
             input: AddImageWhiteListsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl AddImageWhiteListsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::add_image_white_lists`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<AddImageWhiteListsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::add_image_white_lists`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<AddImageWhiteListsOutput> {
         self.check()?;
         let global_image_type = required(self.global_image_type, OPERATION, "global_image_type")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
@@ -118,7 +130,7 @@ impl AddImageWhiteListsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(AddImageWhiteListsOutput { request_id })
@@ -155,6 +167,7 @@ impl Operation for AddImageWhiteListsRequest {
 pub struct AddImageWhiteLists {
     client: Client,
     input: AddImageWhiteListsRequest,
+    options: CallOptions,
 }
 
 impl AddImageWhiteLists {
@@ -194,9 +207,18 @@ impl AddImageWhiteLists {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::add_image_white_lists`].
     pub async fn send(self) -> Result<AddImageWhiteListsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! AddSecurityCheckPolicyGroup: Creates a configuration check (baseline) policy
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         AddSecurityCheckPolicyGroup {
             client: self.clone(),
             input: AddSecurityCheckPolicyGroupRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl AddSecurityCheckPolicyGroupRequest {
     }
 
     /// Sends the request with `client`; see [`Client::add_security_check_policy_group`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<AddSecurityCheckPolicyGroupOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::add_security_check_policy_group`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<AddSecurityCheckPolicyGroupOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(AddSecurityCheckPolicyGroupOutput { request_id })
@@ -121,6 +133,7 @@ impl Operation for AddSecurityCheckPolicyGroupRequest {
 pub struct AddSecurityCheckPolicyGroup {
     client: Client,
     input: AddSecurityCheckPolicyGroupRequest,
+    options: CallOptions,
 }
 
 impl AddSecurityCheckPolicyGroup {
@@ -151,9 +164,18 @@ impl AddSecurityCheckPolicyGroup {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::add_security_check_policy_group`].
     pub async fn send(self) -> Result<AddSecurityCheckPolicyGroupOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         BatchAddAccounts {
             client: self.clone(),
             input: BatchAddAccountsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl BatchAddAccountsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_add_accounts`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchAddAccountsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_add_accounts`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchAddAccountsOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -107,7 +119,7 @@ impl BatchAddAccountsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchAddAccountsOutput = response.json().await?;
         output.request_id = request_id;
@@ -160,6 +172,7 @@ impl fmt::Debug for BatchAddAccountsRequest {
 pub struct BatchAddAccounts {
     client: Client,
     input: BatchAddAccountsRequest,
+    options: CallOptions,
 }
 
 impl BatchAddAccounts {
@@ -199,9 +212,18 @@ impl BatchAddAccounts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_add_accounts`].
     pub async fn send(self) -> Result<BatchAddAccountsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         BatchCreateTags {
             client: self.clone(),
             input: BatchCreateTagsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl BatchCreateTagsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_create_tags`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchCreateTagsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_create_tags`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchCreateTagsOutput> {
         self.check()?;
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let resource_id = required(self.resource_id, OPERATION, "resource_id")?;
@@ -108,7 +120,7 @@ impl BatchCreateTagsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BatchCreateTagsOutput { request_id })
@@ -140,6 +152,7 @@ impl Operation for BatchCreateTagsRequest {
 pub struct BatchCreateTags {
     client: Client,
     input: BatchCreateTagsRequest,
+    options: CallOptions,
 }
 
 impl BatchCreateTags {
@@ -173,9 +186,18 @@ impl BatchCreateTags {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_create_tags`].
     pub async fn send(self) -> Result<BatchCreateTagsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

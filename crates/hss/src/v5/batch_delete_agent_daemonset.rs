@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         BatchDeleteAgentDaemonset {
             client: self.clone(),
             input: BatchDeleteAgentDaemonsetRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl BatchDeleteAgentDaemonsetRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_delete_agent_daemonset`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchDeleteAgentDaemonsetOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_delete_agent_daemonset`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchDeleteAgentDaemonsetOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -98,7 +110,7 @@ impl BatchDeleteAgentDaemonsetRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BatchDeleteAgentDaemonsetOutput { request_id })
@@ -131,6 +143,7 @@ impl Operation for BatchDeleteAgentDaemonsetRequest {
 pub struct BatchDeleteAgentDaemonset {
     client: Client,
     input: BatchDeleteAgentDaemonsetRequest,
+    options: CallOptions,
 }
 
 impl BatchDeleteAgentDaemonset {
@@ -158,9 +171,18 @@ impl BatchDeleteAgentDaemonset {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_delete_agent_daemonset`].
     pub async fn send(self) -> Result<BatchDeleteAgentDaemonsetOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

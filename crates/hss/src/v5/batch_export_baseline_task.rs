@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         BatchExportBaselineTask {
             client: self.clone(),
             input: BatchExportBaselineTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl BatchExportBaselineTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_export_baseline_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchExportBaselineTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_export_baseline_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchExportBaselineTaskOutput> {
         let export_size = required(self.export_size, OPERATION, "export_size")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -106,7 +118,7 @@ impl BatchExportBaselineTaskRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchExportBaselineTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -144,6 +156,7 @@ impl Operation for BatchExportBaselineTaskRequest {
 pub struct BatchExportBaselineTask {
     client: Client,
     input: BatchExportBaselineTaskRequest,
+    options: CallOptions,
 }
 
 impl BatchExportBaselineTask {
@@ -187,9 +200,18 @@ impl BatchExportBaselineTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_export_baseline_task`].
     pub async fn send(self) -> Result<BatchExportBaselineTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         BatchExportLocalVulTask {
             client: self.clone(),
             input: BatchExportLocalVulTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl BatchExportLocalVulTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_export_local_vul_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchExportLocalVulTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_export_local_vul_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchExportLocalVulTaskOutput> {
         let export_size = required(self.export_size, OPERATION, "export_size")?;
         let region = required(self.region, OPERATION, "region")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -102,7 +114,7 @@ impl BatchExportLocalVulTaskRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchExportLocalVulTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -140,6 +152,7 @@ impl Operation for BatchExportLocalVulTaskRequest {
 pub struct BatchExportLocalVulTask {
     client: Client,
     input: BatchExportLocalVulTaskRequest,
+    options: CallOptions,
 }
 
 impl BatchExportLocalVulTask {
@@ -178,9 +191,18 @@ impl BatchExportLocalVulTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_export_local_vul_task`].
     pub async fn send(self) -> Result<BatchExportLocalVulTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

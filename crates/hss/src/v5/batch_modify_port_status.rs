@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         BatchModifyPortStatus {
             client: self.clone(),
             input: BatchModifyPortStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -94,7 +95,18 @@ impl BatchModifyPortStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_modify_port_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchModifyPortStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_modify_port_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchModifyPortStatusOutput> {
         self.check()?;
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -104,7 +116,7 @@ impl BatchModifyPortStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BatchModifyPortStatusOutput { request_id })
@@ -140,6 +152,7 @@ impl Operation for BatchModifyPortStatusRequest {
 pub struct BatchModifyPortStatus {
     client: Client,
     input: BatchModifyPortStatusRequest,
+    options: CallOptions,
 }
 
 impl BatchModifyPortStatus {
@@ -173,9 +186,18 @@ impl BatchModifyPortStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_modify_port_status`].
     pub async fn send(self) -> Result<BatchModifyPortStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         BatchStartWebTamperProtection {
             client: self.clone(),
             input: BatchStartWebTamperProtectionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl BatchStartWebTamperProtectionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_start_web_tamper_protection`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchStartWebTamperProtectionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_start_web_tamper_protection`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchStartWebTamperProtectionOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -101,7 +113,7 @@ impl BatchStartWebTamperProtectionRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BatchStartWebTamperProtectionOutput { request_id })
@@ -135,6 +147,7 @@ impl Operation for BatchStartWebTamperProtectionRequest {
 pub struct BatchStartWebTamperProtection {
     client: Client,
     input: BatchStartWebTamperProtectionRequest,
+    options: CallOptions,
 }
 
 impl BatchStartWebTamperProtection {
@@ -165,9 +178,18 @@ impl BatchStartWebTamperProtection {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_start_web_tamper_protection`].
     pub async fn send(self) -> Result<BatchStartWebTamperProtectionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

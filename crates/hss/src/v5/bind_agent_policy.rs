@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         BindAgentPolicy {
             client: self.clone(),
             input: BindAgentPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,14 +87,25 @@ impl BindAgentPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::bind_agent_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BindAgentPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::bind_agent_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BindAgentPolicyOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BindAgentPolicyOutput { request_id })
@@ -122,6 +134,7 @@ impl Operation for BindAgentPolicyRequest {
 pub struct BindAgentPolicy {
     client: Client,
     input: BindAgentPolicyRequest,
+    options: CallOptions,
 }
 
 impl BindAgentPolicy {
@@ -139,9 +152,18 @@ impl BindAgentPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::bind_agent_policy`].
     pub async fn send(self) -> Result<BindAgentPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

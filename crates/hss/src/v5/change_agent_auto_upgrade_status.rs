@@ -3,7 +3,7 @@
 //! ChangeAgentAutoUpgradeStatus: Enables or disables automatic agent upgrade
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ChangeAgentAutoUpgradeStatus {
             client: self.clone(),
             input: ChangeAgentAutoUpgradeStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl ChangeAgentAutoUpgradeStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_agent_auto_upgrade_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeAgentAutoUpgradeStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_agent_auto_upgrade_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeAgentAutoUpgradeStatusOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeAgentAutoUpgradeStatusOutput { request_id })
@@ -121,6 +133,7 @@ impl Operation for ChangeAgentAutoUpgradeStatusRequest {
 pub struct ChangeAgentAutoUpgradeStatus {
     client: Client,
     input: ChangeAgentAutoUpgradeStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangeAgentAutoUpgradeStatus {
@@ -151,9 +164,18 @@ impl ChangeAgentAutoUpgradeStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_agent_auto_upgrade_status`].
     pub async fn send(self) -> Result<ChangeAgentAutoUpgradeStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

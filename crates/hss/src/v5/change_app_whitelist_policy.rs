@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -58,6 +58,7 @@ impl Client {
         ChangeAppWhitelistPolicy {
             client: self.clone(),
             input: ChangeAppWhitelistPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ChangeAppWhitelistPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_app_whitelist_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeAppWhitelistPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_app_whitelist_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeAppWhitelistPolicyOutput> {
         self.check()?;
         let enterprise_project_id = required(
             self.enterprise_project_id,
@@ -116,7 +128,7 @@ impl ChangeAppWhitelistPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeAppWhitelistPolicyOutput { request_id })
@@ -149,6 +161,7 @@ impl Operation for ChangeAppWhitelistPolicyRequest {
 pub struct ChangeAppWhitelistPolicy {
     client: Client,
     input: ChangeAppWhitelistPolicyRequest,
+    options: CallOptions,
 }
 
 impl ChangeAppWhitelistPolicy {
@@ -176,9 +189,18 @@ impl ChangeAppWhitelistPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_app_whitelist_policy`].
     pub async fn send(self) -> Result<ChangeAppWhitelistPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

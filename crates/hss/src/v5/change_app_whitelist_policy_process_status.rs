@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ChangeAppWhitelistPolicyProcessStatus {
             client: self.clone(),
             input: ChangeAppWhitelistPolicyProcessStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,9 +101,20 @@ impl ChangeAppWhitelistPolicyProcessStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_app_whitelist_policy_process_status`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
+    ) -> Result<ChangeAppWhitelistPolicyProcessStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_app_whitelist_policy_process_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
     ) -> Result<ChangeAppWhitelistPolicyProcessStatusOutput> {
         self.check()?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
@@ -113,7 +125,7 @@ impl ChangeAppWhitelistPolicyProcessStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeAppWhitelistPolicyProcessStatusOutput { request_id })
@@ -150,6 +162,7 @@ impl Operation for ChangeAppWhitelistPolicyProcessStatusRequest {
 pub struct ChangeAppWhitelistPolicyProcessStatus {
     client: Client,
     input: ChangeAppWhitelistPolicyProcessStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangeAppWhitelistPolicyProcessStatus {
@@ -188,9 +201,18 @@ impl ChangeAppWhitelistPolicyProcessStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_app_whitelist_policy_process_status`].
     pub async fn send(self) -> Result<ChangeAppWhitelistPolicyProcessStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

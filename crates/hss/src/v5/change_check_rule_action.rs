@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ChangeCheckRuleAction {
             client: self.clone(),
             input: ChangeCheckRuleActionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl ChangeCheckRuleActionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_check_rule_action`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeCheckRuleActionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_check_rule_action`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeCheckRuleActionOutput> {
         let action = required(self.action, OPERATION, "action")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -111,7 +123,7 @@ impl ChangeCheckRuleActionRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeCheckRuleActionOutput { request_id })
@@ -149,6 +161,7 @@ impl Operation for ChangeCheckRuleActionRequest {
 pub struct ChangeCheckRuleAction {
     client: Client,
     input: ChangeCheckRuleActionRequest,
+    options: CallOptions,
 }
 
 impl ChangeCheckRuleAction {
@@ -198,9 +211,18 @@ impl ChangeCheckRuleAction {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_check_rule_action`].
     pub async fn send(self) -> Result<ChangeCheckRuleActionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

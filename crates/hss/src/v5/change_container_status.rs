@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ChangeContainerStatus {
             client: self.clone(),
             input: ChangeContainerStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl ChangeContainerStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_container_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeContainerStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_container_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeContainerStatusOutput> {
         let container_name = required(self.container_name, OPERATION, "container_name")?;
         let container_id = required(self.container_id, OPERATION, "container_id")?;
         let opr = required(self.opr, OPERATION, "opr")?;
@@ -107,7 +119,7 @@ impl ChangeContainerStatusRequest {
         request = request.query("container_id", container_id);
         request = request.query("opr", opr.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ChangeContainerStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -146,6 +158,7 @@ impl Operation for ChangeContainerStatusRequest {
 pub struct ChangeContainerStatus {
     client: Client,
     input: ChangeContainerStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangeContainerStatus {
@@ -189,9 +202,18 @@ impl ChangeContainerStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_container_status`].
     pub async fn send(self) -> Result<ChangeContainerStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ChangeExtendedWeakPassword: Modifies the custom weak passwords of images
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ChangeExtendedWeakPassword {
             client: self.clone(),
             input: ChangeExtendedWeakPasswordRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,14 +79,25 @@ impl ChangeExtendedWeakPasswordRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_extended_weak_password`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeExtendedWeakPasswordOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_extended_weak_password`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeExtendedWeakPasswordOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("region", self.region);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeExtendedWeakPasswordOutput { request_id })
@@ -115,6 +127,7 @@ impl Operation for ChangeExtendedWeakPasswordRequest {
 pub struct ChangeExtendedWeakPassword {
     client: Client,
     input: ChangeExtendedWeakPasswordRequest,
+    options: CallOptions,
 }
 
 impl ChangeExtendedWeakPassword {
@@ -140,9 +153,18 @@ impl ChangeExtendedWeakPassword {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_extended_weak_password`].
     pub async fn send(self) -> Result<ChangeExtendedWeakPasswordOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

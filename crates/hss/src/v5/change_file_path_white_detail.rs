@@ -3,7 +3,7 @@
 //! ChangeFilePathWhiteDetail: Modifies the sensitive file path whitelist of images (deprecated)
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ChangeFilePathWhiteDetail {
             client: self.clone(),
             input: ChangeFilePathWhiteDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl ChangeFilePathWhiteDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_file_path_white_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeFilePathWhiteDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_file_path_white_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeFilePathWhiteDetailOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("region", self.region);
@@ -97,7 +109,7 @@ impl ChangeFilePathWhiteDetailRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeFilePathWhiteDetailOutput { request_id })
@@ -134,6 +146,7 @@ impl Operation for ChangeFilePathWhiteDetailRequest {
 pub struct ChangeFilePathWhiteDetail {
     client: Client,
     input: ChangeFilePathWhiteDetailRequest,
+    options: CallOptions,
 }
 
 impl ChangeFilePathWhiteDetail {
@@ -169,9 +182,18 @@ impl ChangeFilePathWhiteDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_file_path_white_detail`].
     pub async fn send(self) -> Result<ChangeFilePathWhiteDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

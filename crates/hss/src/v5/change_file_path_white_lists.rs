@@ -3,7 +3,7 @@
 //! ChangeFilePathWhiteLists: Modifies the sensitive file path whitelist of images
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ChangeFilePathWhiteLists {
             client: self.clone(),
             input: ChangeFilePathWhiteListsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl ChangeFilePathWhiteListsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_file_path_white_lists`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeFilePathWhiteListsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_file_path_white_lists`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeFilePathWhiteListsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("region", self.region);
@@ -93,7 +105,7 @@ impl ChangeFilePathWhiteListsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeFilePathWhiteListsOutput { request_id })
@@ -129,6 +141,7 @@ impl Operation for ChangeFilePathWhiteListsRequest {
 pub struct ChangeFilePathWhiteLists {
     client: Client,
     input: ChangeFilePathWhiteListsRequest,
+    options: CallOptions,
 }
 
 impl ChangeFilePathWhiteLists {
@@ -164,9 +177,18 @@ impl ChangeFilePathWhiteLists {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_file_path_white_lists`].
     pub async fn send(self) -> Result<ChangeFilePathWhiteListsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

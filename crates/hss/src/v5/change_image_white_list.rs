@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ChangeImageWhiteList {
             client: self.clone(),
             input: ChangeImageWhiteListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ChangeImageWhiteListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_image_white_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeImageWhiteListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_image_white_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeImageWhiteListOutput> {
         let id = required(self.id, OPERATION, "id")?;
         let global_image_type = required(self.global_image_type, OPERATION, "global_image_type")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
@@ -116,7 +128,7 @@ impl ChangeImageWhiteListRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeImageWhiteListOutput { request_id })
@@ -154,6 +166,7 @@ impl Operation for ChangeImageWhiteListRequest {
 pub struct ChangeImageWhiteList {
     client: Client,
     input: ChangeImageWhiteListRequest,
+    options: CallOptions,
 }
 
 impl ChangeImageWhiteList {
@@ -201,9 +214,18 @@ impl ChangeImageWhiteList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_image_white_list`].
     pub async fn send(self) -> Result<ChangeImageWhiteListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

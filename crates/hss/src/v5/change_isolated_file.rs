@@ -3,7 +3,7 @@
 //! ChangeIsolatedFile: Restores isolated files
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ChangeIsolatedFile {
             client: self.clone(),
             input: ChangeIsolatedFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,7 +83,18 @@ impl ChangeIsolatedFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_isolated_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeIsolatedFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_isolated_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeIsolatedFileOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("region", self.region);
@@ -90,7 +102,7 @@ impl ChangeIsolatedFileRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeIsolatedFileOutput { request_id })
@@ -126,6 +138,7 @@ impl Operation for ChangeIsolatedFileRequest {
 pub struct ChangeIsolatedFile {
     client: Client,
     input: ChangeIsolatedFileRequest,
+    options: CallOptions,
 }
 
 impl ChangeIsolatedFile {
@@ -158,9 +171,18 @@ impl ChangeIsolatedFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_isolated_file`].
     pub async fn send(self) -> Result<ChangeIsolatedFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

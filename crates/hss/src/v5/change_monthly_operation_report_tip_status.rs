@@ -4,7 +4,7 @@
 //! report
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ChangeMonthlyOperationReportTipStatus {
             client: self.clone(),
             input: ChangeMonthlyOperationReportTipStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -69,13 +70,24 @@ impl ChangeMonthlyOperationReportTipStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_monthly_operation_report_tip_status`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
     ) -> Result<ChangeMonthlyOperationReportTipStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_monthly_operation_report_tip_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeMonthlyOperationReportTipStatusOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeMonthlyOperationReportTipStatusOutput { request_id })
@@ -105,6 +117,7 @@ impl Operation for ChangeMonthlyOperationReportTipStatusRequest {
 pub struct ChangeMonthlyOperationReportTipStatus {
     client: Client,
     input: ChangeMonthlyOperationReportTipStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangeMonthlyOperationReportTipStatus {
@@ -116,9 +129,18 @@ impl ChangeMonthlyOperationReportTipStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_monthly_operation_report_tip_status`].
     pub async fn send(self) -> Result<ChangeMonthlyOperationReportTipStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

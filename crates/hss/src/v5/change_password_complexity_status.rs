@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ChangePasswordComplexityStatus {
             client: self.clone(),
             input: ChangePasswordComplexityStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl ChangePasswordComplexityStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_password_complexity_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangePasswordComplexityStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_password_complexity_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangePasswordComplexityStatusOutput> {
         let action = required(self.action, OPERATION, "action")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -97,7 +109,7 @@ impl ChangePasswordComplexityStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangePasswordComplexityStatusOutput { request_id })
@@ -134,6 +146,7 @@ impl Operation for ChangePasswordComplexityStatusRequest {
 pub struct ChangePasswordComplexityStatus {
     client: Client,
     input: ChangePasswordComplexityStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangePasswordComplexityStatus {
@@ -173,9 +186,18 @@ impl ChangePasswordComplexityStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_password_complexity_status`].
     pub async fn send(self) -> Result<ChangePasswordComplexityStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ChangePolicySwitchStatus {
             client: self.clone(),
             input: ChangePolicySwitchStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl ChangePolicySwitchStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_policy_switch_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangePolicySwitchStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_policy_switch_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangePolicySwitchStatusOutput> {
         self.check()?;
         let enterprise_project_id = required(
             self.enterprise_project_id,
@@ -110,7 +122,7 @@ impl ChangePolicySwitchStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangePolicySwitchStatusOutput { request_id })
@@ -143,6 +155,7 @@ impl Operation for ChangePolicySwitchStatusRequest {
 pub struct ChangePolicySwitchStatus {
     client: Client,
     input: ChangePolicySwitchStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangePolicySwitchStatus {
@@ -170,9 +183,18 @@ impl ChangePolicySwitchStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_policy_switch_status`].
     pub async fn send(self) -> Result<ChangePolicySwitchStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

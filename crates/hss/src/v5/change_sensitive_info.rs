@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ChangeSensitiveInfo {
             client: self.clone(),
             input: ChangeSensitiveInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ChangeSensitiveInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_sensitive_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeSensitiveInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_sensitive_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeSensitiveInfoOutput> {
         self.check()?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -105,7 +117,7 @@ impl ChangeSensitiveInfoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeSensitiveInfoOutput { request_id })
@@ -141,6 +153,7 @@ impl Operation for ChangeSensitiveInfoRequest {
 pub struct ChangeSensitiveInfo {
     client: Client,
     input: ChangeSensitiveInfoRequest,
+    options: CallOptions,
 }
 
 impl ChangeSensitiveInfo {
@@ -174,9 +187,18 @@ impl ChangeSensitiveInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_sensitive_info`].
     pub async fn send(self) -> Result<ChangeSensitiveInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

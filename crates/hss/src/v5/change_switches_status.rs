@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ChangeSwitchesStatus {
             client: self.clone(),
             input: ChangeSwitchesStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl ChangeSwitchesStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_switches_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangeSwitchesStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_switches_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangeSwitchesStatusOutput> {
         let code = required(self.code, OPERATION, "code")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("code", code.as_str().to_owned());
@@ -96,7 +108,7 @@ impl ChangeSwitchesStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ChangeSwitchesStatusOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for ChangeSwitchesStatusRequest {
 pub struct ChangeSwitchesStatus {
     client: Client,
     input: ChangeSwitchesStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangeSwitchesStatus {
@@ -165,9 +178,18 @@ impl ChangeSwitchesStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_switches_status`].
     pub async fn send(self) -> Result<ChangeSwitchesStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         CopyAiPolicyGroup {
             client: self.clone(),
             input: CopyAiPolicyGroupRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,14 +87,25 @@ impl CopyAiPolicyGroupRequest {
     }
 
     /// Sends the request with `client`; see [`Client::copy_ai_policy_group`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CopyAiPolicyGroupOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::copy_ai_policy_group`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CopyAiPolicyGroupOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CopyAiPolicyGroupOutput = response.json().await?;
         output.request_id = request_id;
@@ -123,6 +135,7 @@ impl Operation for CopyAiPolicyGroupRequest {
 pub struct CopyAiPolicyGroup {
     client: Client,
     input: CopyAiPolicyGroupRequest,
+    options: CallOptions,
 }
 
 impl CopyAiPolicyGroup {
@@ -140,9 +153,18 @@ impl CopyAiPolicyGroup {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::copy_ai_policy_group`].
     pub async fn send(self) -> Result<CopyAiPolicyGroupOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

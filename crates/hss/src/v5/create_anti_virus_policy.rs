@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         CreateAntiVirusPolicy {
             client: self.clone(),
             input: CreateAntiVirusPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl CreateAntiVirusPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_anti_virus_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateAntiVirusPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_anti_virus_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateAntiVirusPolicyOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -103,7 +115,7 @@ impl CreateAntiVirusPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateAntiVirusPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -137,6 +149,7 @@ impl Operation for CreateAntiVirusPolicyRequest {
 pub struct CreateAntiVirusPolicy {
     client: Client,
     input: CreateAntiVirusPolicyRequest,
+    options: CallOptions,
 }
 
 impl CreateAntiVirusPolicy {
@@ -164,9 +177,18 @@ impl CreateAntiVirusPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_anti_virus_policy`].
     pub async fn send(self) -> Result<CreateAntiVirusPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

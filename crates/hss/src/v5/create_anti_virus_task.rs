@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         CreateAntiVirusTask {
             client: self.clone(),
             input: CreateAntiVirusTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl CreateAntiVirusTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_anti_virus_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateAntiVirusTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_anti_virus_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateAntiVirusTaskOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -107,7 +119,7 @@ impl CreateAntiVirusTaskRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateAntiVirusTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -144,6 +156,7 @@ impl Operation for CreateAntiVirusTaskRequest {
 pub struct CreateAntiVirusTask {
     client: Client,
     input: CreateAntiVirusTaskRequest,
+    options: CallOptions,
 }
 
 impl CreateAntiVirusTask {
@@ -179,9 +192,18 @@ impl CreateAntiVirusTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_anti_virus_task`].
     pub async fn send(self) -> Result<CreateAntiVirusTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         CreateContainerNetworkPolicy {
             client: self.clone(),
             input: CreateContainerNetworkPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl CreateContainerNetworkPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_container_network_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateContainerNetworkPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_container_network_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateContainerNetworkPolicyOutput> {
         self.check()?;
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -105,7 +117,7 @@ impl CreateContainerNetworkPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateContainerNetworkPolicyOutput { request_id })
@@ -142,6 +154,7 @@ impl Operation for CreateContainerNetworkPolicyRequest {
 pub struct CreateContainerNetworkPolicy {
     client: Client,
     input: CreateContainerNetworkPolicyRequest,
+    options: CallOptions,
 }
 
 impl CreateContainerNetworkPolicy {
@@ -175,9 +188,18 @@ impl CreateContainerNetworkPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_container_network_policy`].
     pub async fn send(self) -> Result<CreateContainerNetworkPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! CreateManualImageScanTask: Creates a manual image scan task
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         CreateManualImageScanTask {
             client: self.clone(),
             input: CreateManualImageScanTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl CreateManualImageScanTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_manual_image_scan_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateManualImageScanTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_manual_image_scan_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateManualImageScanTaskOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -101,7 +113,7 @@ impl CreateManualImageScanTaskRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateManualImageScanTaskOutput { request_id })
@@ -139,6 +151,7 @@ impl Operation for CreateManualImageScanTaskRequest {
 pub struct CreateManualImageScanTask {
     client: Client,
     input: CreateManualImageScanTaskRequest,
+    options: CallOptions,
 }
 
 impl CreateManualImageScanTask {
@@ -180,9 +193,18 @@ impl CreateManualImageScanTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_manual_image_scan_task`].
     pub async fn send(self) -> Result<CreateManualImageScanTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

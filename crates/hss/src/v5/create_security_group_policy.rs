@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -58,6 +58,7 @@ impl Client {
         CreateSecurityGroupPolicy {
             client: self.clone(),
             input: CreateSecurityGroupPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl CreateSecurityGroupPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_security_group_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateSecurityGroupPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_security_group_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateSecurityGroupPolicyOutput> {
         self.check()?;
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
@@ -118,7 +130,7 @@ impl CreateSecurityGroupPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateSecurityGroupPolicyOutput { request_id })
@@ -155,6 +167,7 @@ impl Operation for CreateSecurityGroupPolicyRequest {
 pub struct CreateSecurityGroupPolicy {
     client: Client,
     input: CreateSecurityGroupPolicyRequest,
+    options: CallOptions,
 }
 
 impl CreateSecurityGroupPolicy {
@@ -194,9 +207,18 @@ impl CreateSecurityGroupPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_security_group_policy`].
     pub async fn send(self) -> Result<CreateSecurityGroupPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

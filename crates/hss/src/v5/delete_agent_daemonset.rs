@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DeleteAgentDaemonset {
             client: self.clone(),
             input: DeleteAgentDaemonsetRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl DeleteAgentDaemonsetRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_agent_daemonset`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteAgentDaemonsetOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_agent_daemonset`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteAgentDaemonsetOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("cluster_id", cluster_id);
@@ -103,7 +115,7 @@ impl DeleteAgentDaemonsetRequest {
         );
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteAgentDaemonsetOutput { request_id })
@@ -141,6 +153,7 @@ impl Operation for DeleteAgentDaemonsetRequest {
 pub struct DeleteAgentDaemonset {
     client: Client,
     input: DeleteAgentDaemonsetRequest,
+    options: CallOptions,
 }
 
 impl DeleteAgentDaemonset {
@@ -184,9 +197,18 @@ impl DeleteAgentDaemonset {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_agent_daemonset`].
     pub async fn send(self) -> Result<DeleteAgentDaemonsetOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         DeleteAiPolicyGroups {
             client: self.clone(),
             input: DeleteAiPolicyGroupsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,14 +86,25 @@ impl DeleteAiPolicyGroupsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_ai_policy_groups`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteAiPolicyGroupsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_ai_policy_groups`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteAiPolicyGroupsOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteAiPolicyGroupsOutput { request_id })
@@ -121,6 +133,7 @@ impl Operation for DeleteAiPolicyGroupsRequest {
 pub struct DeleteAiPolicyGroups {
     client: Client,
     input: DeleteAiPolicyGroupsRequest,
+    options: CallOptions,
 }
 
 impl DeleteAiPolicyGroups {
@@ -138,9 +151,18 @@ impl DeleteAiPolicyGroups {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_ai_policy_groups`].
     pub async fn send(self) -> Result<DeleteAiPolicyGroupsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

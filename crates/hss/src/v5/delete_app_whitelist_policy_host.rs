@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         DeleteAppWhitelistPolicyHost {
             client: self.clone(),
             input: DeleteAppWhitelistPolicyHostRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl DeleteAppWhitelistPolicyHostRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_app_whitelist_policy_host`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteAppWhitelistPolicyHostOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_app_whitelist_policy_host`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteAppWhitelistPolicyHostOutput> {
         self.check()?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -107,7 +119,7 @@ impl DeleteAppWhitelistPolicyHostRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteAppWhitelistPolicyHostOutput { request_id })
@@ -144,6 +156,7 @@ impl Operation for DeleteAppWhitelistPolicyHostRequest {
 pub struct DeleteAppWhitelistPolicyHost {
     client: Client,
     input: DeleteAppWhitelistPolicyHostRequest,
+    options: CallOptions,
 }
 
 impl DeleteAppWhitelistPolicyHost {
@@ -182,9 +195,18 @@ impl DeleteAppWhitelistPolicyHost {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_app_whitelist_policy_host`].
     pub async fn send(self) -> Result<DeleteAppWhitelistPolicyHostOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         DeleteClusterProtectionPolicy {
             client: self.clone(),
             input: DeleteClusterProtectionPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl DeleteClusterProtectionPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_cluster_protection_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteClusterProtectionPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_cluster_protection_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteClusterProtectionPolicyOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -99,7 +111,7 @@ impl DeleteClusterProtectionPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteClusterProtectionPolicyOutput { request_id })
@@ -133,6 +145,7 @@ impl Operation for DeleteClusterProtectionPolicyRequest {
 pub struct DeleteClusterProtectionPolicy {
     client: Client,
     input: DeleteClusterProtectionPolicyRequest,
+    options: CallOptions,
 }
 
 impl DeleteClusterProtectionPolicy {
@@ -160,9 +173,18 @@ impl DeleteClusterProtectionPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_cluster_protection_policy`].
     pub async fn send(self) -> Result<DeleteClusterProtectionPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

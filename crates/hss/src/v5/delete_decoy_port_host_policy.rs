@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DeleteDecoyPortHostPolicy {
             client: self.clone(),
             input: DeleteDecoyPortHostPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl DeleteDecoyPortHostPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_decoy_port_host_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteDecoyPortHostPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_decoy_port_host_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteDecoyPortHostPolicyOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -96,7 +108,7 @@ impl DeleteDecoyPortHostPolicyRequest {
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("host_id", host_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteDecoyPortHostPolicyOutput { request_id })
@@ -134,6 +146,7 @@ impl Operation for DeleteDecoyPortHostPolicyRequest {
 pub struct DeleteDecoyPortHostPolicy {
     client: Client,
     input: DeleteDecoyPortHostPolicyRequest,
+    options: CallOptions,
 }
 
 impl DeleteDecoyPortHostPolicy {
@@ -169,9 +182,18 @@ impl DeleteDecoyPortHostPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_decoy_port_host_policy`].
     pub async fn send(self) -> Result<DeleteDecoyPortHostPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

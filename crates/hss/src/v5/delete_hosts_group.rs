@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         DeleteHostsGroup {
             client: self.clone(),
             input: DeleteHostsGroupRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,14 +89,25 @@ impl DeleteHostsGroupRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_hosts_group`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteHostsGroupOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_hosts_group`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteHostsGroupOutput> {
         let group_id = required(self.group_id, OPERATION, "group_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("group_id", group_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteHostsGroupOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for DeleteHostsGroupRequest {
 pub struct DeleteHostsGroup {
     client: Client,
     input: DeleteHostsGroupRequest,
+    options: CallOptions,
 }
 
 impl DeleteHostsGroup {
@@ -169,9 +182,18 @@ impl DeleteHostsGroup {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_hosts_group`].
     pub async fn send(self) -> Result<DeleteHostsGroupOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeletePolicy {
             client: self.clone(),
             input: DeletePolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,13 +80,24 @@ impl DeletePolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeletePolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeletePolicyOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("policy_id", policy_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeletePolicyOutput { request_id })
@@ -121,6 +133,7 @@ impl Operation for DeletePolicyRequest {
 pub struct DeletePolicy {
     client: Client,
     input: DeletePolicyRequest,
+    options: CallOptions,
 }
 
 impl DeletePolicy {
@@ -144,9 +157,18 @@ impl DeletePolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_policy`].
     pub async fn send(self) -> Result<DeletePolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DeleteProtectionPolicy {
             client: self.clone(),
             input: DeleteProtectionPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl DeleteProtectionPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_protection_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteProtectionPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_protection_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteProtectionPolicyOutput> {
         let enterprise_project_id = required(
             self.enterprise_project_id,
             OPERATION,
@@ -94,7 +106,7 @@ impl DeleteProtectionPolicyRequest {
         request = request.query("enterprise_project_id", enterprise_project_id);
         request = request.query("policy_id", policy_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteProtectionPolicyOutput { request_id })
@@ -130,6 +142,7 @@ impl Operation for DeleteProtectionPolicyRequest {
 pub struct DeleteProtectionPolicy {
     client: Client,
     input: DeleteProtectionPolicyRequest,
+    options: CallOptions,
 }
 
 impl DeleteProtectionPolicy {
@@ -153,9 +166,18 @@ impl DeleteProtectionPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_protection_policy`].
     pub async fn send(self) -> Result<DeleteProtectionPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

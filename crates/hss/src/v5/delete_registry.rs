@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         DeleteRegistry {
             client: self.clone(),
             input: DeleteRegistryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,13 +84,24 @@ impl DeleteRegistryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_registry`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteRegistryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_registry`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteRegistryOutput> {
         let id = required(self.id, OPERATION, "id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("id", id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteRegistryOutput { request_id })
@@ -125,6 +137,7 @@ impl Operation for DeleteRegistryRequest {
 pub struct DeleteRegistry {
     client: Client,
     input: DeleteRegistryRequest,
+    options: CallOptions,
 }
 
 impl DeleteRegistry {
@@ -154,9 +167,18 @@ impl DeleteRegistry {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_registry`].
     pub async fn send(self) -> Result<DeleteRegistryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeleteResourceInstanceTag {
             client: self.clone(),
             input: DeleteResourceInstanceTagRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl DeleteResourceInstanceTagRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_resource_instance_tag`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteResourceInstanceTagOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_resource_instance_tag`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteResourceInstanceTagOutput> {
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let resource_id = required(self.resource_id, OPERATION, "resource_id")?;
         let key = required(self.key, OPERATION, "key")?;
@@ -99,7 +111,7 @@ impl DeleteResourceInstanceTagRequest {
         request = request.path_param("resource_id", resource_id);
         request = request.path_param("key", key);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteResourceInstanceTagOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for DeleteResourceInstanceTagRequest {
 pub struct DeleteResourceInstanceTag {
     client: Client,
     input: DeleteResourceInstanceTagRequest,
+    options: CallOptions,
 }
 
 impl DeleteResourceInstanceTag {
@@ -167,9 +180,18 @@ impl DeleteResourceInstanceTag {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_resource_instance_tag`].
     pub async fn send(self) -> Result<DeleteResourceInstanceTagOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

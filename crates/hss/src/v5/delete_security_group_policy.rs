@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         DeleteSecurityGroupPolicy {
             client: self.clone(),
             input: DeleteSecurityGroupPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl DeleteSecurityGroupPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_security_group_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteSecurityGroupPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_security_group_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteSecurityGroupPolicyOutput> {
         self.check()?;
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -106,7 +118,7 @@ impl DeleteSecurityGroupPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteSecurityGroupPolicyOutput { request_id })
@@ -142,6 +154,7 @@ impl Operation for DeleteSecurityGroupPolicyRequest {
 pub struct DeleteSecurityGroupPolicy {
     client: Client,
     input: DeleteSecurityGroupPolicyRequest,
+    options: CallOptions,
 }
 
 impl DeleteSecurityGroupPolicy {
@@ -175,9 +188,18 @@ impl DeleteSecurityGroupPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_security_group_policy`].
     pub async fn send(self) -> Result<DeleteSecurityGroupPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

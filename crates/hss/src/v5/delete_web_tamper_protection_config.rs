@@ -3,7 +3,7 @@
 //! DeleteWebTamperProtectionConfig: Deletes a web tamper protection configuration
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DeleteWebTamperProtectionConfig {
             client: self.clone(),
             input: DeleteWebTamperProtectionConfigRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl DeleteWebTamperProtectionConfigRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_web_tamper_protection_config`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteWebTamperProtectionConfigOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_web_tamper_protection_config`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteWebTamperProtectionConfigOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteWebTamperProtectionConfigOutput { request_id })
@@ -121,6 +133,7 @@ impl Operation for DeleteWebTamperProtectionConfigRequest {
 pub struct DeleteWebTamperProtectionConfig {
     client: Client,
     input: DeleteWebTamperProtectionConfigRequest,
+    options: CallOptions,
 }
 
 impl DeleteWebTamperProtectionConfig {
@@ -151,9 +164,18 @@ impl DeleteWebTamperProtectionConfig {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_web_tamper_protection_config`].
     pub async fn send(self) -> Result<DeleteWebTamperProtectionConfigOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         DownloadAssetFile {
             client: self.clone(),
             input: DownloadAssetFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,7 +101,18 @@ impl DownloadAssetFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_asset_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadAssetFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_asset_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadAssetFileOutput> {
         self.check()?;
         let asset_type = required(self.asset_type, OPERATION, "asset_type")?;
         let category = required(self.category, OPERATION, "category")?;
@@ -112,7 +124,7 @@ impl DownloadAssetFileRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: DownloadAssetFileOutput = response.json().await?;
         output.request_id = request_id;
@@ -150,6 +162,7 @@ impl Operation for DownloadAssetFileRequest {
 pub struct DownloadAssetFile {
     client: Client,
     input: DownloadAssetFileRequest,
+    options: CallOptions,
 }
 
 impl DownloadAssetFile {
@@ -189,9 +202,18 @@ impl DownloadAssetFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_asset_file`].
     pub async fn send(self) -> Result<DownloadAssetFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

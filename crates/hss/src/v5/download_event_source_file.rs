@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         DownloadEventSourceFile {
             client: self.clone(),
             input: DownloadEventSourceFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,13 +84,24 @@ impl DownloadEventSourceFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_event_source_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadEventSourceFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_event_source_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadEventSourceFileOutput> {
         let file_hash = required(self.file_hash, OPERATION, "file_hash")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("file_hash", file_hash);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DownloadEventSourceFileOutput { request_id })
@@ -125,6 +137,7 @@ impl Operation for DownloadEventSourceFileRequest {
 pub struct DownloadEventSourceFile {
     client: Client,
     input: DownloadEventSourceFileRequest,
+    options: CallOptions,
 }
 
 impl DownloadEventSourceFile {
@@ -154,9 +167,18 @@ impl DownloadEventSourceFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_event_source_file`].
     pub async fn send(self) -> Result<DownloadEventSourceFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ExportAntiVirusResult {
             client: self.clone(),
             input: ExportAntiVirusResultRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -147,7 +148,18 @@ impl ExportAntiVirusResultRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_anti_virus_result`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportAntiVirusResultOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_anti_virus_result`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportAntiVirusResultOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -188,7 +200,7 @@ impl ExportAntiVirusResultRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExportAntiVirusResultOutput = response.json().await?;
         output.request_id = request_id;
@@ -240,6 +252,7 @@ impl Operation for ExportAntiVirusResultRequest {
 pub struct ExportAntiVirusResult {
     client: Client,
     input: ExportAntiVirusResultRequest,
+    options: CallOptions,
 }
 
 impl ExportAntiVirusResult {
@@ -379,9 +392,18 @@ impl ExportAntiVirusResult {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_anti_virus_result`].
     pub async fn send(self) -> Result<ExportAntiVirusResultOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ExportEventRequest {
             client: self.clone(),
             input: ExportEventRequestRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -217,7 +218,18 @@ impl ExportEventRequestRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_event_request`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportEventRequestOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_event_request`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportEventRequestOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let event_id = required(self.event_id, OPERATION, "event_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -281,7 +293,7 @@ impl ExportEventRequestRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExportEventRequestOutput = response.json().await?;
         output.request_id = request_id;
@@ -348,6 +360,7 @@ impl Operation for ExportEventRequestRequest {
 pub struct ExportEventRequest {
     client: Client,
     input: ExportEventRequestRequest,
+    options: CallOptions,
 }
 
 impl ExportEventRequest {
@@ -613,9 +626,18 @@ impl ExportEventRequest {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_event_request`].
     pub async fn send(self) -> Result<ExportEventRequestOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ExportRisks {
             client: self.clone(),
             input: ExportRisksRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,7 +101,18 @@ impl ExportRisksRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_risks`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportRisksOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_risks`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportRisksOutput> {
         self.check()?;
         let risk_type = required(self.risk_type, OPERATION, "risk_type")?;
         let export_size = required(self.export_size, OPERATION, "export_size")?;
@@ -112,7 +124,7 @@ impl ExportRisksRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExportRisksOutput = response.json().await?;
         output.request_id = request_id;
@@ -150,6 +162,7 @@ impl Operation for ExportRisksRequest {
 pub struct ExportRisks {
     client: Client,
     input: ExportRisksRequest,
+    options: CallOptions,
 }
 
 impl ExportRisks {
@@ -189,9 +202,18 @@ impl ExportRisks {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_risks`].
     pub async fn send(self) -> Result<ExportRisksOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

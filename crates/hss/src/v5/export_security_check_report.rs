@@ -4,7 +4,7 @@
 //! Excel file
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ExportSecurityCheckReport {
             client: self.clone(),
             input: ExportSecurityCheckReportRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl ExportSecurityCheckReportRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_security_check_report`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportSecurityCheckReportOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_security_check_report`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportSecurityCheckReportOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("group_id", self.group_id);
@@ -117,7 +129,7 @@ impl ExportSecurityCheckReportRequest {
             self.severity.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExportSecurityCheckReportOutput = response.json().await?;
         output.request_id = request_id;
@@ -159,6 +171,7 @@ impl Operation for ExportSecurityCheckReportRequest {
 pub struct ExportSecurityCheckReport {
     client: Client,
     input: ExportSecurityCheckReportRequest,
+    options: CallOptions,
 }
 
 impl ExportSecurityCheckReport {
@@ -223,9 +236,18 @@ impl ExportSecurityCheckReport {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_security_check_report`].
     pub async fn send(self) -> Result<ExportSecurityCheckReportOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ExportVulHandleHistory {
             client: self.clone(),
             input: ExportVulHandleHistoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl ExportVulHandleHistoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_vul_handle_history`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportVulHandleHistoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_vul_handle_history`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportVulHandleHistoryOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -98,7 +110,7 @@ impl ExportVulHandleHistoryRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExportVulHandleHistoryOutput = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for ExportVulHandleHistoryRequest {
 pub struct ExportVulHandleHistory {
     client: Client,
     input: ExportVulHandleHistoryRequest,
+    options: CallOptions,
 }
 
 impl ExportVulHandleHistory {
@@ -159,9 +172,18 @@ impl ExportVulHandleHistory {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_vul_handle_history`].
     pub async fn send(self) -> Result<ExportVulHandleHistoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

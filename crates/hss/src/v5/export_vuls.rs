@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ExportVuls {
             client: self.clone(),
             input: ExportVulsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -143,7 +144,18 @@ impl ExportVulsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_vuls`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportVulsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_vuls`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportVulsOutput> {
         self.check()?;
         let export_size = required(self.export_size, OPERATION, "export_size")?;
         let category = required(self.category, OPERATION, "category")?;
@@ -175,7 +187,7 @@ impl ExportVulsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExportVulsOutput = response.json().await?;
         output.request_id = request_id;
@@ -227,6 +239,7 @@ impl Operation for ExportVulsRequest {
 pub struct ExportVuls {
     client: Client,
     input: ExportVulsRequest,
+    options: CallOptions,
 }
 
 impl ExportVuls {
@@ -351,9 +364,18 @@ impl ExportVuls {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_vuls`].
     pub async fn send(self) -> Result<ExportVulsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ListAgentAutoUpgradeStatus: Gets the status of the automatic agent upgrade switch
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ListAgentAutoUpgradeStatus {
             client: self.clone(),
             input: ListAgentAutoUpgradeStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,11 +75,22 @@ impl ListAgentAutoUpgradeStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_agent_auto_upgrade_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAgentAutoUpgradeStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_agent_auto_upgrade_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAgentAutoUpgradeStatusOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAgentAutoUpgradeStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -113,6 +125,7 @@ impl Operation for ListAgentAutoUpgradeStatusRequest {
 pub struct ListAgentAutoUpgradeStatus {
     client: Client,
     input: ListAgentAutoUpgradeStatusRequest,
+    options: CallOptions,
 }
 
 impl ListAgentAutoUpgradeStatus {
@@ -134,9 +147,18 @@ impl ListAgentAutoUpgradeStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_agent_auto_upgrade_status`].
     pub async fn send(self) -> Result<ListAgentAutoUpgradeStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListAgentDaemonsetClusterNodesLabel {
             client: self.clone(),
             input: ListAgentDaemonsetClusterNodesLabelRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -101,7 +102,18 @@ impl ListAgentDaemonsetClusterNodesLabelRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_agent_daemonset_cluster_nodes_label`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAgentDaemonsetClusterNodesLabelOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_agent_daemonset_cluster_nodes_label`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAgentDaemonsetClusterNodesLabelOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -111,7 +123,7 @@ impl ListAgentDaemonsetClusterNodesLabelRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query("type", r#type.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAgentDaemonsetClusterNodesLabelOutput = response.json().await?;
         output.request_id = request_id;
@@ -152,6 +164,7 @@ impl Operation for ListAgentDaemonsetClusterNodesLabelRequest {
 pub struct ListAgentDaemonsetClusterNodesLabel {
     client: Client,
     input: ListAgentDaemonsetClusterNodesLabelRequest,
+    options: CallOptions,
 }
 
 impl ListAgentDaemonsetClusterNodesLabel {
@@ -206,9 +219,18 @@ impl ListAgentDaemonsetClusterNodesLabel {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_agent_daemonset_cluster_nodes_label`].
     pub async fn send(self) -> Result<ListAgentDaemonsetClusterNodesLabelOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

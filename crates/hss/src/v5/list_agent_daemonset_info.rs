@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListAgentDaemonsetInfo {
             client: self.clone(),
             input: ListAgentDaemonsetInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListAgentDaemonsetInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_agent_daemonset_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAgentDaemonsetInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_agent_daemonset_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAgentDaemonsetInfoOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("type", self.r#type.map(|value| value.as_str().to_owned()));
@@ -122,7 +134,7 @@ impl ListAgentDaemonsetInfoRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAgentDaemonsetInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -168,6 +180,7 @@ impl Operation for ListAgentDaemonsetInfoRequest {
 pub struct ListAgentDaemonsetInfo {
     client: Client,
     input: ListAgentDaemonsetInfoRequest,
+    options: CallOptions,
 }
 
 impl ListAgentDaemonsetInfo {
@@ -235,9 +248,18 @@ impl ListAgentDaemonsetInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_agent_daemonset_info`].
     pub async fn send(self) -> Result<ListAgentDaemonsetInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

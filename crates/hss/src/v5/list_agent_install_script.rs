@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListAgentInstallScript {
             client: self.clone(),
             input: ListAgentInstallScriptRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListAgentInstallScriptRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_agent_install_script`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAgentInstallScriptOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_agent_install_script`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAgentInstallScriptOutput> {
         let os_type = required(self.os_type, OPERATION, "os_type")?;
         let os_arch = required(self.os_arch, OPERATION, "os_arch")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -124,7 +136,7 @@ impl ListAgentInstallScriptRequest {
         request = request.query_opt("type", self.r#type);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAgentInstallScriptOutput = response.json().await?;
         output.request_id = request_id;
@@ -167,6 +179,7 @@ impl Operation for ListAgentInstallScriptRequest {
 pub struct ListAgentInstallScript {
     client: Client,
     input: ListAgentInstallScriptRequest,
+    options: CallOptions,
 }
 
 impl ListAgentInstallScript {
@@ -233,9 +246,18 @@ impl ListAgentInstallScript {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_agent_install_script`].
     pub async fn send(self) -> Result<ListAgentInstallScriptOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListAgentStatus {
             client: self.clone(),
             input: ListAgentStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ListAgentStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_agent_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAgentStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_agent_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAgentStatusOutput> {
         let agent_id = required(self.agent_id, OPERATION, "agent_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -116,7 +128,7 @@ impl ListAgentStatusRequest {
         );
         request = request.query_opt("abnormal_reason", self.abnormal_reason);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAgentStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -157,6 +169,7 @@ impl Operation for ListAgentStatusRequest {
 pub struct ListAgentStatus {
     client: Client,
     input: ListAgentStatusRequest,
+    options: CallOptions,
 }
 
 impl ListAgentStatus {
@@ -219,9 +232,18 @@ impl ListAgentStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_agent_status`].
     pub async fn send(self) -> Result<ListAgentStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ListAgentVersion: Lists the agent versions
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ListAgentVersion {
             client: self.clone(),
             input: ListAgentVersionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,7 +79,18 @@ impl ListAgentVersionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_agent_version`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAgentVersionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_agent_version`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAgentVersionOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -86,7 +98,7 @@ impl ListAgentVersionRequest {
             self.os_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAgentVersionOutput = response.json().await?;
         output.request_id = request_id;
@@ -123,6 +135,7 @@ impl Operation for ListAgentVersionRequest {
 pub struct ListAgentVersion {
     client: Client,
     input: ListAgentVersionRequest,
+    options: CallOptions,
 }
 
 impl ListAgentVersion {
@@ -150,9 +163,18 @@ impl ListAgentVersion {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_agent_version`].
     pub async fn send(self) -> Result<ListAgentVersionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

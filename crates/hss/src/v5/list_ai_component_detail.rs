@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListAiComponentDetail {
             client: self.clone(),
             input: ListAiComponentDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -159,7 +160,18 @@ impl ListAiComponentDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ai_component_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAiComponentDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ai_component_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAiComponentDetailOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let catalogue = required(self.catalogue, OPERATION, "catalogue")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -187,7 +199,7 @@ impl ListAiComponentDetailRequest {
         request = request.query_opt("container_id", self.container_id);
         request = request.query_opt("image_name", self.image_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAiComponentDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -235,6 +247,7 @@ impl Operation for ListAiComponentDetailRequest {
 pub struct ListAiComponentDetail {
     client: Client,
     input: ListAiComponentDetailRequest,
+    options: CallOptions,
 }
 
 impl ListAiComponentDetail {
@@ -383,9 +396,18 @@ impl ListAiComponentDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ai_component_detail`].
     pub async fn send(self) -> Result<ListAiComponentDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

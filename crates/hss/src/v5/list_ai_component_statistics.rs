@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListAiComponentStatistics {
             client: self.clone(),
             input: ListAiComponentStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -104,7 +105,18 @@ impl ListAiComponentStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ai_component_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAiComponentStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ai_component_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAiComponentStatisticsOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let catalogue = required(self.catalogue, OPERATION, "catalogue")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -115,7 +127,7 @@ impl ListAiComponentStatisticsRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("ai_component_name", self.ai_component_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAiComponentStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -156,6 +168,7 @@ impl Operation for ListAiComponentStatisticsRequest {
 pub struct ListAiComponentStatistics {
     client: Client,
     input: ListAiComponentStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListAiComponentStatistics {
@@ -216,9 +229,18 @@ impl ListAiComponentStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ai_component_statistics`].
     pub async fn send(self) -> Result<ListAiComponentStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

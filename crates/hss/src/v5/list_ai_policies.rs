@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListAiPolicies {
             client: self.clone(),
             input: ListAiPoliciesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,12 +80,23 @@ impl ListAiPoliciesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ai_policies`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAiPoliciesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ai_policies`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAiPoliciesOutput> {
         let policy_group_id = required(self.policy_group_id, OPERATION, "policy_group_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("policy_group_id", policy_group_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAiPoliciesOutput = response.json().await?;
         output.request_id = request_id;
@@ -118,6 +130,7 @@ impl Operation for ListAiPoliciesRequest {
 pub struct ListAiPolicies {
     client: Client,
     input: ListAiPoliciesRequest,
+    options: CallOptions,
 }
 
 impl ListAiPolicies {
@@ -137,9 +150,18 @@ impl ListAiPolicies {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ai_policies`].
     pub async fn send(self) -> Result<ListAiPoliciesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListAiPolicyDetail {
             client: self.clone(),
             input: ListAiPolicyDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,14 +84,25 @@ impl ListAiPolicyDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ai_policy_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAiPolicyDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ai_policy_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAiPolicyDetailOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let policy_name = required(self.policy_name, OPERATION, "policy_name")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("policy_id", policy_id);
         request = request.query("policy_name", policy_name.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAiPolicyDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -123,6 +135,7 @@ impl Operation for ListAiPolicyDetailRequest {
 pub struct ListAiPolicyDetail {
     client: Client,
     input: ListAiPolicyDetailRequest,
+    options: CallOptions,
 }
 
 impl ListAiPolicyDetail {
@@ -146,9 +159,18 @@ impl ListAiPolicyDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ai_policy_detail`].
     pub async fn send(self) -> Result<ListAiPolicyDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListAiPolicyGroups {
             client: self.clone(),
             input: ListAiPolicyGroupsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -101,7 +102,18 @@ impl ListAiPolicyGroupsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ai_policy_groups`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAiPolicyGroupsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ai_policy_groups`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAiPolicyGroupsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("group_id", self.group_id);
         request = request.query_opt("group_name", self.group_name);
@@ -113,7 +125,7 @@ impl ListAiPolicyGroupsRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAiPolicyGroupsOutput = response.json().await?;
         output.request_id = request_id;
@@ -150,6 +162,7 @@ impl Operation for ListAiPolicyGroupsRequest {
 pub struct ListAiPolicyGroups {
     client: Client,
     input: ListAiPolicyGroupsRequest,
+    options: CallOptions,
 }
 
 impl ListAiPolicyGroups {
@@ -209,9 +222,18 @@ impl ListAiPolicyGroups {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ai_policy_groups`].
     pub async fn send(self) -> Result<ListAiPolicyGroupsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListAntiVirusHost {
             client: self.clone(),
             input: ListAntiVirusHostRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -134,7 +135,18 @@ impl ListAntiVirusHostRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_anti_virus_host`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAntiVirusHostOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_anti_virus_host`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAntiVirusHostOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let scan_type = required(self.scan_type, OPERATION, "scan_type")?;
@@ -156,7 +168,7 @@ impl ListAntiVirusHostRequest {
             self.next_start_time.map(|value| value.to_string()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAntiVirusHostOutput = response.json().await?;
         output.request_id = request_id;
@@ -203,6 +215,7 @@ impl Operation for ListAntiVirusHostRequest {
 pub struct ListAntiVirusHost {
     client: Client,
     input: ListAntiVirusHostRequest,
+    options: CallOptions,
 }
 
 impl ListAntiVirusHost {
@@ -307,9 +320,18 @@ impl ListAntiVirusHost {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_anti_virus_host`].
     pub async fn send(self) -> Result<ListAntiVirusHostOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

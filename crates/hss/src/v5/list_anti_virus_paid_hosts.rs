@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListAntiVirusPaidHosts {
             client: self.clone(),
             input: ListAntiVirusPaidHostsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -122,7 +123,18 @@ impl ListAntiVirusPaidHostsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_anti_virus_paid_hosts`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAntiVirusPaidHostsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_anti_virus_paid_hosts`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAntiVirusPaidHostsOutput> {
         let start_type = required(self.start_type, OPERATION, "start_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -139,7 +151,7 @@ impl ListAntiVirusPaidHostsRequest {
         );
         request = request.query("start_type", start_type.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAntiVirusPaidHostsOutput = response.json().await?;
         output.request_id = request_id;
@@ -184,6 +196,7 @@ impl Operation for ListAntiVirusPaidHostsRequest {
 pub struct ListAntiVirusPaidHosts {
     client: Client,
     input: ListAntiVirusPaidHostsRequest,
+    options: CallOptions,
 }
 
 impl ListAntiVirusPaidHosts {
@@ -276,9 +289,18 @@ impl ListAntiVirusPaidHosts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_anti_virus_paid_hosts`].
     pub async fn send(self) -> Result<ListAntiVirusPaidHostsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

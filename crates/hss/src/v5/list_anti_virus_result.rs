@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListAntiVirusResult {
             client: self.clone(),
             input: ListAntiVirusResultRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -146,7 +147,18 @@ impl ListAntiVirusResultRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_anti_virus_result`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAntiVirusResultOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_anti_virus_result`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAntiVirusResultOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -186,7 +198,7 @@ impl ListAntiVirusResultRequest {
             request = request.query("file_hash_list", value.clone());
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAntiVirusResultOutput = response.json().await?;
         output.request_id = request_id;
@@ -240,6 +252,7 @@ impl Operation for ListAntiVirusResultRequest {
 pub struct ListAntiVirusResult {
     client: Client,
     input: ListAntiVirusResultRequest,
+    options: CallOptions,
 }
 
 impl ListAntiVirusResult {
@@ -389,9 +402,18 @@ impl ListAntiVirusResult {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_anti_virus_result`].
     pub async fn send(self) -> Result<ListAntiVirusResultOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListAntiVirusTask {
             client: self.clone(),
             input: ListAntiVirusTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -147,7 +148,18 @@ impl ListAntiVirusTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_anti_virus_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAntiVirusTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_anti_virus_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAntiVirusTaskOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let whether_paid_task = required(self.whether_paid_task, OPERATION, "whether_paid_task")?;
@@ -171,7 +183,7 @@ impl ListAntiVirusTaskRequest {
             request = request.query("host_task_status", value.as_str().to_owned());
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAntiVirusTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -220,6 +232,7 @@ impl Operation for ListAntiVirusTaskRequest {
 pub struct ListAntiVirusTask {
     client: Client,
     input: ListAntiVirusTaskRequest,
+    options: CallOptions,
 }
 
 impl ListAntiVirusTask {
@@ -342,9 +355,18 @@ impl ListAntiVirusTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_anti_virus_task`].
     pub async fn send(self) -> Result<ListAntiVirusTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListAntivirusHandleHistory {
             client: self.clone(),
             input: ListAntivirusHandleHistoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -152,7 +153,18 @@ impl ListAntivirusHandleHistoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_antivirus_handle_history`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAntivirusHandleHistoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_antivirus_handle_history`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAntivirusHandleHistoryOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -188,7 +200,7 @@ impl ListAntivirusHandleHistoryRequest {
         request = request.query_opt("sort_key", self.sort_key);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAntivirusHandleHistoryOutput = response.json().await?;
         output.request_id = request_id;
@@ -242,6 +254,7 @@ impl Operation for ListAntivirusHandleHistoryRequest {
 pub struct ListAntivirusHandleHistory {
     client: Client,
     input: ListAntivirusHandleHistoryRequest,
+    options: CallOptions,
 }
 
 impl ListAntivirusHandleHistory {
@@ -390,9 +403,18 @@ impl ListAntivirusHandleHistory {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_antivirus_handle_history`].
     pub async fn send(self) -> Result<ListAntivirusHandleHistoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

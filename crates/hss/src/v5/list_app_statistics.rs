@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListAppStatistics {
             client: self.clone(),
             input: ListAppStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -101,7 +102,18 @@ impl ListAppStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_app_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAppStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_app_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAppStatisticsOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("app_name", self.app_name);
@@ -110,7 +122,7 @@ impl ListAppStatisticsRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query("category", category.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAppStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -150,6 +162,7 @@ impl Operation for ListAppStatisticsRequest {
 pub struct ListAppStatistics {
     client: Client,
     input: ListAppStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListAppStatistics {
@@ -201,9 +214,18 @@ impl ListAppStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_app_statistics`].
     pub async fn send(self) -> Result<ListAppStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

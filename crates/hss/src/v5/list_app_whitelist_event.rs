@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListAppWhitelistEvent {
             client: self.clone(),
             input: ListAppWhitelistEventRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -120,7 +121,18 @@ impl ListAppWhitelistEventRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_app_whitelist_event`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAppWhitelistEventOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_app_whitelist_event`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAppWhitelistEventOutput> {
         let begin_time = required(self.begin_time, OPERATION, "begin_time")?;
         let end_time = required(self.end_time, OPERATION, "end_time")?;
         let offset = required(self.offset, OPERATION, "offset")?;
@@ -139,7 +151,7 @@ impl ListAppWhitelistEventRequest {
         request = request.query("offset", offset.to_string());
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAppWhitelistEventOutput = response.json().await?;
         output.request_id = request_id;
@@ -183,6 +195,7 @@ impl Operation for ListAppWhitelistEventRequest {
 pub struct ListAppWhitelistEvent {
     client: Client,
     input: ListAppWhitelistEventRequest,
+    options: CallOptions,
 }
 
 impl ListAppWhitelistEvent {
@@ -265,9 +278,18 @@ impl ListAppWhitelistEvent {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_app_whitelist_event`].
     pub async fn send(self) -> Result<ListAppWhitelistEventOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListAppWhitelistHostStatus {
             client: self.clone(),
             input: ListAppWhitelistHostStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -121,7 +122,18 @@ impl ListAppWhitelistHostStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_app_whitelist_host_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAppWhitelistHostStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_app_whitelist_host_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAppWhitelistHostStatusOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -136,7 +148,7 @@ impl ListAppWhitelistHostStatusRequest {
         request = request.query_opt("policy_id", self.policy_id);
         request = request.query_opt("group_id", self.group_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAppWhitelistHostStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -182,6 +194,7 @@ impl Operation for ListAppWhitelistHostStatusRequest {
 pub struct ListAppWhitelistHostStatus {
     client: Client,
     input: ListAppWhitelistHostStatusRequest,
+    options: CallOptions,
 }
 
 impl ListAppWhitelistHostStatus {
@@ -269,9 +282,18 @@ impl ListAppWhitelistHostStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_app_whitelist_host_status`].
     pub async fn send(self) -> Result<ListAppWhitelistHostStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListAppWhitelistPolicy {
             client: self.clone(),
             input: ListAppWhitelistPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl ListAppWhitelistPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_app_whitelist_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAppWhitelistPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_app_whitelist_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAppWhitelistPolicyOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -127,7 +139,7 @@ impl ListAppWhitelistPolicyRequest {
             self.intercept.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAppWhitelistPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -169,6 +181,7 @@ impl Operation for ListAppWhitelistPolicyRequest {
 pub struct ListAppWhitelistPolicy {
     client: Client,
     input: ListAppWhitelistPolicyRequest,
+    options: CallOptions,
 }
 
 impl ListAppWhitelistPolicy {
@@ -232,9 +245,18 @@ impl ListAppWhitelistPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_app_whitelist_policy`].
     pub async fn send(self) -> Result<ListAppWhitelistPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

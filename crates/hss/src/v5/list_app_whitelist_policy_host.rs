@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListAppWhitelistPolicyHost {
             client: self.clone(),
             input: ListAppWhitelistPolicyHostRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -133,7 +134,18 @@ impl ListAppWhitelistPolicyHostRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_app_whitelist_policy_host`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAppWhitelistPolicyHostOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_app_whitelist_policy_host`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAppWhitelistPolicyHostOutput> {
         let enterprise_project_id = required(
             self.enterprise_project_id,
             OPERATION,
@@ -167,7 +179,7 @@ impl ListAppWhitelistPolicyHostRequest {
         request = request.query_opt("policy_id", self.policy_id);
         request = request.query_opt("public_ip", self.public_ip);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAppWhitelistPolicyHostOutput = response.json().await?;
         output.request_id = request_id;
@@ -215,6 +227,7 @@ impl Operation for ListAppWhitelistPolicyHostRequest {
 pub struct ListAppWhitelistPolicyHost {
     client: Client,
     input: ListAppWhitelistPolicyHostRequest,
+    options: CallOptions,
 }
 
 impl ListAppWhitelistPolicyHost {
@@ -314,9 +327,18 @@ impl ListAppWhitelistPolicyHost {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_app_whitelist_policy_host`].
     pub async fn send(self) -> Result<ListAppWhitelistPolicyHostOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListAppWhitelistPolicyProcess {
             client: self.clone(),
             input: ListAppWhitelistPolicyProcessRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -137,7 +138,18 @@ impl ListAppWhitelistPolicyProcessRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_app_whitelist_policy_process`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAppWhitelistPolicyProcessOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_app_whitelist_policy_process`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAppWhitelistPolicyProcessOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let enterprise_project_id = required(
             self.enterprise_project_id,
@@ -172,7 +184,7 @@ impl ListAppWhitelistPolicyProcessRequest {
         );
         request = request.query_opt("file_signer", self.file_signer);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAppWhitelistPolicyProcessOutput = response.json().await?;
         output.request_id = request_id;
@@ -220,6 +232,7 @@ impl Operation for ListAppWhitelistPolicyProcessRequest {
 pub struct ListAppWhitelistPolicyProcess {
     client: Client,
     input: ListAppWhitelistPolicyProcessRequest,
+    options: CallOptions,
 }
 
 impl ListAppWhitelistPolicyProcess {
@@ -324,9 +337,18 @@ impl ListAppWhitelistPolicyProcess {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_app_whitelist_policy_process`].
     pub async fn send(self) -> Result<ListAppWhitelistPolicyProcessOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

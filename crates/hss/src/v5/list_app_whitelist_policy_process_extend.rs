@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListAppWhitelistPolicyProcessExtend {
             client: self.clone(),
             input: ListAppWhitelistPolicyProcessExtendRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListAppWhitelistPolicyProcessExtendRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_app_whitelist_policy_process_extend`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAppWhitelistPolicyProcessExtendOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_app_whitelist_policy_process_extend`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAppWhitelistPolicyProcessExtendOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -100,7 +112,7 @@ impl ListAppWhitelistPolicyProcessExtendRequest {
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("host_id", host_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAppWhitelistPolicyProcessExtendOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for ListAppWhitelistPolicyProcessExtendRequest {
 pub struct ListAppWhitelistPolicyProcessExtend {
     client: Client,
     input: ListAppWhitelistPolicyProcessExtendRequest,
+    options: CallOptions,
 }
 
 impl ListAppWhitelistPolicyProcessExtend {
@@ -176,9 +189,18 @@ impl ListAppWhitelistPolicyProcessExtend {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_app_whitelist_policy_process_extend`].
     pub async fn send(self) -> Result<ListAppWhitelistPolicyProcessExtendOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

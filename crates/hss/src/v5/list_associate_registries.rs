@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListAssociateRegistries {
             client: self.clone(),
             input: ListAssociateRegistriesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -111,7 +112,18 @@ impl ListAssociateRegistriesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_associate_registries`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAssociateRegistriesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_associate_registries`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAssociateRegistriesOutput> {
         let task_id = required(self.task_id, OPERATION, "task_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("task_id", task_id);
@@ -125,7 +137,7 @@ impl ListAssociateRegistriesRequest {
             self.sync_status.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAssociateRegistriesOutput = response.json().await?;
         output.request_id = request_id;
@@ -167,6 +179,7 @@ impl Operation for ListAssociateRegistriesRequest {
 pub struct ListAssociateRegistries {
     client: Client,
     input: ListAssociateRegistriesRequest,
+    options: CallOptions,
 }
 
 impl ListAssociateRegistries {
@@ -236,9 +249,18 @@ impl ListAssociateRegistries {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_associate_registries`].
     pub async fn send(self) -> Result<ListAssociateRegistriesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

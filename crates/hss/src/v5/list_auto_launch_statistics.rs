@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListAutoLaunchStatistics {
             client: self.clone(),
             input: ListAutoLaunchStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -104,7 +105,18 @@ impl ListAutoLaunchStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_auto_launch_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAutoLaunchStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_auto_launch_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAutoLaunchStatisticsOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("name", self.name);
@@ -114,7 +126,7 @@ impl ListAutoLaunchStatisticsRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query("category", category.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAutoLaunchStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -155,6 +167,7 @@ impl Operation for ListAutoLaunchStatisticsRequest {
 pub struct ListAutoLaunchStatistics {
     client: Client,
     input: ListAutoLaunchStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListAutoLaunchStatistics {
@@ -215,9 +228,18 @@ impl ListAutoLaunchStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_auto_launch_statistics`].
     pub async fn send(self) -> Result<ListAutoLaunchStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListAutoLaunchs {
             client: self.clone(),
             input: ListAutoLaunchsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -115,7 +116,18 @@ impl ListAutoLaunchsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_auto_launchs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAutoLaunchsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_auto_launchs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAutoLaunchsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("host_id", self.host_id);
         request = request.query_opt("host_name", self.host_name);
@@ -130,7 +142,7 @@ impl ListAutoLaunchsRequest {
             self.part_match.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAutoLaunchsOutput = response.json().await?;
         output.request_id = request_id;
@@ -174,6 +186,7 @@ impl Operation for ListAutoLaunchsRequest {
 pub struct ListAutoLaunchs {
     client: Client,
     input: ListAutoLaunchsRequest,
+    options: CallOptions,
 }
 
 impl ListAutoLaunchs {
@@ -260,9 +273,18 @@ impl ListAutoLaunchs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_auto_launchs`].
     pub async fn send(self) -> Result<ListAutoLaunchsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

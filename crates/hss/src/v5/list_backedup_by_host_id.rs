@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListBackedupByHostId {
             client: self.clone(),
             input: ListBackedupByHostIdRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -117,7 +118,18 @@ impl ListBackedupByHostIdRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_backedup_by_host_id`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListBackedupByHostIdOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_backedup_by_host_id`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListBackedupByHostIdOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -131,7 +143,7 @@ impl ListBackedupByHostIdRequest {
         request = request.query_opt("last_days", self.last_days.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListBackedupByHostIdOutput = response.json().await?;
         output.request_id = request_id;
@@ -174,6 +186,7 @@ impl Operation for ListBackedupByHostIdRequest {
 pub struct ListBackedupByHostId {
     client: Client,
     input: ListBackedupByHostIdRequest,
+    options: CallOptions,
 }
 
 impl ListBackedupByHostId {
@@ -249,9 +262,18 @@ impl ListBackedupByHostId {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_backedup_by_host_id`].
     pub async fn send(self) -> Result<ListBackedupByHostIdOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

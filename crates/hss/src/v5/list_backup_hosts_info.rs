@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListBackupHostsInfo {
             client: self.clone(),
             input: ListBackupHostsInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListBackupHostsInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_backup_hosts_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListBackupHostsInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_backup_hosts_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListBackupHostsInfoOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -102,7 +114,7 @@ impl ListBackupHostsInfoRequest {
             self.is_run.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListBackupHostsInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -141,6 +153,7 @@ impl Operation for ListBackupHostsInfoRequest {
 pub struct ListBackupHostsInfo {
     client: Client,
     input: ListBackupHostsInfoRequest,
+    options: CallOptions,
 }
 
 impl ListBackupHostsInfo {
@@ -186,9 +199,18 @@ impl ListBackupHostsInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_backup_hosts_info`].
     pub async fn send(self) -> Result<ListBackupHostsInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListBaselineWhiteLists {
             client: self.clone(),
             input: ListBaselineWhiteListsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -107,7 +108,18 @@ impl ListBaselineWhiteListsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_baseline_white_lists`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListBaselineWhiteListsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_baseline_white_lists`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListBaselineWhiteListsOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -123,7 +135,7 @@ impl ListBaselineWhiteListsRequest {
         request = request.query_opt("tag", self.tag);
         request = request.query_opt("description", self.description);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListBaselineWhiteListsOutput = response.json().await?;
         output.request_id = request_id;
@@ -166,6 +178,7 @@ impl Operation for ListBaselineWhiteListsRequest {
 pub struct ListBaselineWhiteLists {
     client: Client,
     input: ListBaselineWhiteListsRequest,
+    options: CallOptions,
 }
 
 impl ListBaselineWhiteLists {
@@ -233,9 +246,18 @@ impl ListBaselineWhiteLists {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_baseline_white_lists`].
     pub async fn send(self) -> Result<ListBaselineWhiteListsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

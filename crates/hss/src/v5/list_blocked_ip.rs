@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListBlockedIp {
             client: self.clone(),
             input: ListBlockedIpRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl ListBlockedIpRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_blocked_ip`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListBlockedIpOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_blocked_ip`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListBlockedIpOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("last_days", self.last_days.map(|value| value.to_string()));
@@ -110,7 +122,7 @@ impl ListBlockedIpRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListBlockedIpOutput = response.json().await?;
         output.request_id = request_id;
@@ -153,6 +165,7 @@ impl Operation for ListBlockedIpRequest {
 pub struct ListBlockedIp {
     client: Client,
     input: ListBlockedIpRequest,
+    options: CallOptions,
 }
 
 impl ListBlockedIp {
@@ -215,9 +228,18 @@ impl ListBlockedIp {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_blocked_ip`].
     pub async fn send(self) -> Result<ListBlockedIpOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

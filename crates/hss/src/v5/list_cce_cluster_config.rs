@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListCceClusterConfig {
             client: self.clone(),
             input: ListCceClusterConfigRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl ListCceClusterConfigRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_cce_cluster_config`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCceClusterConfigOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_cce_cluster_config`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCceClusterConfigOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -106,7 +118,7 @@ impl ListCceClusterConfigRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCceClusterConfigOutput = response.json().await?;
         output.request_id = request_id;
@@ -143,6 +155,7 @@ impl Operation for ListCceClusterConfigRequest {
 pub struct ListCceClusterConfig {
     client: Client,
     input: ListCceClusterConfigRequest,
+    options: CallOptions,
 }
 
 impl ListCceClusterConfig {
@@ -178,9 +191,18 @@ impl ListCceClusterConfig {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_cce_cluster_config`].
     pub async fn send(self) -> Result<ListCceClusterConfigOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListCheckFeatureRule {
             client: self.clone(),
             input: ListCheckFeatureRuleRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,7 +85,18 @@ impl ListCheckFeatureRuleRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_check_feature_rule`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCheckFeatureRuleOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_check_feature_rule`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCheckFeatureRuleOutput> {
         let enterprise_project_id = required(
             self.enterprise_project_id,
             OPERATION,
@@ -94,7 +106,7 @@ impl ListCheckFeatureRuleRequest {
         request = request.query("enterprise_project_id", enterprise_project_id);
         request = request.query_opt("os_type", self.os_type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCheckFeatureRuleOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for ListCheckFeatureRuleRequest {
 pub struct ListCheckFeatureRule {
     client: Client,
     input: ListCheckFeatureRuleRequest,
+    options: CallOptions,
 }
 
 impl ListCheckFeatureRule {
@@ -154,9 +167,18 @@ impl ListCheckFeatureRule {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_check_feature_rule`].
     pub async fn send(self) -> Result<ListCheckFeatureRuleOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListCheckRuleHost {
             client: self.clone(),
             input: ListCheckRuleHostRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -133,7 +134,18 @@ impl ListCheckRuleHostRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_check_rule_host`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCheckRuleHostOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_check_rule_host`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCheckRuleHostOutput> {
         let check_rule_id = required(self.check_rule_id, OPERATION, "check_rule_id")?;
         let standard = required(self.standard, OPERATION, "standard")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -157,7 +169,7 @@ impl ListCheckRuleHostRequest {
         );
         request = request.query_opt("policy_group_id", self.policy_group_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCheckRuleHostOutput = response.json().await?;
         output.request_id = request_id;
@@ -205,6 +217,7 @@ impl Operation for ListCheckRuleHostRequest {
 pub struct ListCheckRuleHost {
     client: Client,
     input: ListCheckRuleHostRequest,
+    options: CallOptions,
 }
 
 impl ListCheckRuleHost {
@@ -312,9 +325,18 @@ impl ListCheckRuleHost {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_check_rule_host`].
     pub async fn send(self) -> Result<ListCheckRuleHostOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

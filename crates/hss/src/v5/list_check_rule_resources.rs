@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListCheckRuleResources {
             client: self.clone(),
             input: ListCheckRuleResourcesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -121,7 +122,18 @@ impl ListCheckRuleResourcesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_check_rule_resources`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCheckRuleResourcesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_check_rule_resources`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCheckRuleResourcesOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let check_rule_id = required(self.check_rule_id, OPERATION, "check_rule_id")?;
@@ -141,7 +153,7 @@ impl ListCheckRuleResourcesRequest {
             self.scan_result.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCheckRuleResourcesOutput = response.json().await?;
         output.request_id = request_id;
@@ -185,6 +197,7 @@ impl Operation for ListCheckRuleResourcesRequest {
 pub struct ListCheckRuleResources {
     client: Client,
     input: ListCheckRuleResourcesRequest,
+    options: CallOptions,
 }
 
 impl ListCheckRuleResources {
@@ -268,9 +281,18 @@ impl ListCheckRuleResources {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_check_rule_resources`].
     pub async fn send(self) -> Result<ListCheckRuleResourcesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListCheckRulesInfo {
             client: self.clone(),
             input: ListCheckRulesInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -119,7 +120,18 @@ impl ListCheckRulesInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_check_rules_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCheckRulesInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_check_rules_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCheckRulesInfoOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -138,7 +150,7 @@ impl ListCheckRulesInfoRequest {
             self.scan_result.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCheckRulesInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -184,6 +196,7 @@ impl Operation for ListCheckRulesInfoRequest {
 pub struct ListCheckRulesInfo {
     client: Client,
     input: ListCheckRulesInfoRequest,
+    options: CallOptions,
 }
 
 impl ListCheckRulesInfo {
@@ -274,9 +287,18 @@ impl ListCheckRulesInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_check_rules_info`].
     pub async fn send(self) -> Result<ListCheckRulesInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListCicdImages {
             client: self.clone(),
             input: ListCicdImagesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -177,7 +178,18 @@ impl ListCicdImagesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_cicd_images`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCicdImagesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_cicd_images`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCicdImagesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("namespace", self.namespace);
@@ -244,7 +256,7 @@ impl ListCicdImagesRequest {
             self.pipeline_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCicdImagesOutput = response.json().await?;
         output.request_id = request_id;
@@ -326,6 +338,7 @@ impl Operation for ListCicdImagesRequest {
 pub struct ListCicdImages {
     client: Client,
     input: ListCicdImagesRequest,
+    options: CallOptions,
 }
 
 impl ListCicdImages {
@@ -519,9 +532,18 @@ impl ListCicdImages {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_cicd_images`].
     pub async fn send(self) -> Result<ListCicdImagesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

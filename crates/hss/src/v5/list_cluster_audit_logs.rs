@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListClusterAuditLogs {
             client: self.clone(),
             input: ListClusterAuditLogsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -120,7 +121,18 @@ impl ListClusterAuditLogsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_cluster_audit_logs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListClusterAuditLogsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_cluster_audit_logs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListClusterAuditLogsOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let start_time = required(self.start_time, OPERATION, "start_time")?;
         let end_time = required(self.end_time, OPERATION, "end_time")?;
@@ -140,7 +152,7 @@ impl ListClusterAuditLogsRequest {
         request = request.query("offset", offset.to_string());
         request = request.query_opt("line_num", self.line_num);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListClusterAuditLogsOutput = response.json().await?;
         output.request_id = request_id;
@@ -187,6 +199,7 @@ impl Operation for ListClusterAuditLogsRequest {
 pub struct ListClusterAuditLogs {
     client: Client,
     input: ListClusterAuditLogsRequest,
+    options: CallOptions,
 }
 
 impl ListClusterAuditLogs {
@@ -273,9 +286,18 @@ impl ListClusterAuditLogs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_cluster_audit_logs`].
     pub async fn send(self) -> Result<ListClusterAuditLogsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

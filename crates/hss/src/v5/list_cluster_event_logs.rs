@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListClusterEventLogs {
             client: self.clone(),
             input: ListClusterEventLogsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -126,7 +127,18 @@ impl ListClusterEventLogsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_cluster_event_logs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListClusterEventLogsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_cluster_event_logs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListClusterEventLogsOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let start_time = required(self.start_time, OPERATION, "start_time")?;
         let end_time = required(self.end_time, OPERATION, "end_time")?;
@@ -151,7 +163,7 @@ impl ListClusterEventLogsRequest {
         request = request.query("offset", offset.to_string());
         request = request.query_opt("line_num", self.line_num);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListClusterEventLogsOutput = response.json().await?;
         output.request_id = request_id;
@@ -200,6 +212,7 @@ impl Operation for ListClusterEventLogsRequest {
 pub struct ListClusterEventLogs {
     client: Client,
     input: ListClusterEventLogsRequest,
+    options: CallOptions,
 }
 
 impl ListClusterEventLogs {
@@ -298,9 +311,18 @@ impl ListClusterEventLogs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_cluster_event_logs`].
     pub async fn send(self) -> Result<ListClusterEventLogsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListClusterProtectionDefaultPolicy {
             client: self.clone(),
             input: ListClusterProtectionDefaultPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListClusterProtectionDefaultPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_cluster_protection_default_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListClusterProtectionDefaultPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_cluster_protection_default_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListClusterProtectionDefaultPolicyOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -100,7 +112,7 @@ impl ListClusterProtectionDefaultPolicyRequest {
         request = request.query("offset", offset.to_string());
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListClusterProtectionDefaultPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for ListClusterProtectionDefaultPolicyRequest {
 pub struct ListClusterProtectionDefaultPolicy {
     client: Client,
     input: ListClusterProtectionDefaultPolicyRequest,
+    options: CallOptions,
 }
 
 impl ListClusterProtectionDefaultPolicy {
@@ -176,9 +189,18 @@ impl ListClusterProtectionDefaultPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_cluster_protection_default_policy`].
     pub async fn send(self) -> Result<ListClusterProtectionDefaultPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

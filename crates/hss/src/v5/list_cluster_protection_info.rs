@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListClusterProtectionInfo {
             client: self.clone(),
             input: ListClusterProtectionInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListClusterProtectionInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_cluster_protection_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListClusterProtectionInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_cluster_protection_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListClusterProtectionInfoOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -100,7 +112,7 @@ impl ListClusterProtectionInfoRequest {
         request = request.query("offset", offset.to_string());
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListClusterProtectionInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -138,6 +150,7 @@ impl Operation for ListClusterProtectionInfoRequest {
 pub struct ListClusterProtectionInfo {
     client: Client,
     input: ListClusterProtectionInfoRequest,
+    options: CallOptions,
 }
 
 impl ListClusterProtectionInfo {
@@ -175,9 +188,18 @@ impl ListClusterProtectionInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_cluster_protection_info`].
     pub async fn send(self) -> Result<ListClusterProtectionInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListClusterRiskAffectResources {
             client: self.clone(),
             input: ListClusterRiskAffectResourcesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListClusterRiskAffectResourcesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_cluster_risk_affect_resources`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListClusterRiskAffectResourcesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_cluster_risk_affect_resources`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListClusterRiskAffectResourcesOutput> {
         let risk_id = required(self.risk_id, OPERATION, "risk_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("risk_id", risk_id);
@@ -117,7 +129,7 @@ impl ListClusterRiskAffectResourcesRequest {
         request = request.query_opt("resource_type", self.resource_type);
         request = request.query_opt("namespace", self.namespace);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListClusterRiskAffectResourcesOutput = response.json().await?;
         output.request_id = request_id;
@@ -161,6 +173,7 @@ impl Operation for ListClusterRiskAffectResourcesRequest {
 pub struct ListClusterRiskAffectResources {
     client: Client,
     input: ListClusterRiskAffectResourcesRequest,
+    options: CallOptions,
 }
 
 impl ListClusterRiskAffectResources {
@@ -228,9 +241,18 @@ impl ListClusterRiskAffectResources {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_cluster_risk_affect_resources`].
     pub async fn send(self) -> Result<ListClusterRiskAffectResourcesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListCommonHost {
             client: self.clone(),
             input: ListCommonHostRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -142,7 +143,18 @@ impl ListCommonHostRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_common_host`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCommonHostOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_common_host`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCommonHostOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -179,7 +191,7 @@ impl ListCommonHostRequest {
                 .map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCommonHostOutput = response.json().await?;
         output.request_id = request_id;
@@ -237,6 +249,7 @@ impl Operation for ListCommonHostRequest {
 pub struct ListCommonHost {
     client: Client,
     input: ListCommonHostRequest,
+    options: CallOptions,
 }
 
 impl ListCommonHost {
@@ -360,9 +373,18 @@ impl ListCommonHost {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_common_host`].
     pub async fn send(self) -> Result<ListCommonHostOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListContainerCmdLogs {
             client: self.clone(),
             input: ListContainerCmdLogsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -120,7 +121,18 @@ impl ListContainerCmdLogsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_container_cmd_logs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListContainerCmdLogsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_container_cmd_logs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListContainerCmdLogsOutput> {
         let limit = required(self.limit, OPERATION, "limit")?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -139,7 +151,7 @@ impl ListContainerCmdLogsRequest {
         request = request.query("limit", limit.to_string());
         request = request.query("offset", offset.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListContainerCmdLogsOutput = response.json().await?;
         output.request_id = request_id;
@@ -188,6 +200,7 @@ impl Operation for ListContainerCmdLogsRequest {
 pub struct ListContainerCmdLogs {
     client: Client,
     input: ListContainerCmdLogsRequest,
+    options: CallOptions,
 }
 
 impl ListContainerCmdLogs {
@@ -286,9 +299,18 @@ impl ListContainerCmdLogs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_container_cmd_logs`].
     pub async fn send(self) -> Result<ListContainerCmdLogsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListContainerImageLogs {
             client: self.clone(),
             input: ListContainerImageLogsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -99,7 +100,18 @@ impl ListContainerImageLogsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_container_image_logs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListContainerImageLogsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_container_image_logs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListContainerImageLogsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("resource_name", self.resource_name);
         request = request.query_opt("resource_type", self.resource_type);
@@ -112,7 +124,7 @@ impl ListContainerImageLogsRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListContainerImageLogsOutput = response.json().await?;
         output.request_id = request_id;
@@ -153,6 +165,7 @@ impl Operation for ListContainerImageLogsRequest {
 pub struct ListContainerImageLogs {
     client: Client,
     input: ListContainerImageLogsRequest,
+    options: CallOptions,
 }
 
 impl ListContainerImageLogs {
@@ -224,9 +237,18 @@ impl ListContainerImageLogs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_container_image_logs`].
     pub async fn send(self) -> Result<ListContainerImageLogsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

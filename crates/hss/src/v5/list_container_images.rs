@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListContainerImages {
             client: self.clone(),
             input: ListContainerImagesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,14 +90,25 @@ impl ListContainerImagesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_container_images`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListContainerImagesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_container_images`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListContainerImagesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("keyword", self.keyword);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListContainerImagesOutput = response.json().await?;
         output.request_id = request_id;
@@ -135,6 +147,7 @@ impl Operation for ListContainerImagesRequest {
 pub struct ListContainerImages {
     client: Client,
     input: ListContainerImagesRequest,
+    options: CallOptions,
 }
 
 impl ListContainerImages {
@@ -178,9 +191,18 @@ impl ListContainerImages {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_container_images`].
     pub async fn send(self) -> Result<ListContainerImagesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

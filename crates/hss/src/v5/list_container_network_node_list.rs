@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListContainerNetworkNodeList {
             client: self.clone(),
             input: ListContainerNetworkNodeListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ListContainerNetworkNodeListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_container_network_node_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListContainerNetworkNodeListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_container_network_node_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListContainerNetworkNodeListOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let offset = required(self.offset, OPERATION, "offset")?;
@@ -115,7 +127,7 @@ impl ListContainerNetworkNodeListRequest {
         request = request.query_opt("query_field", self.query_field);
         request = request.query_opt("query_value", self.query_value);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListContainerNetworkNodeListOutput = response.json().await?;
         output.request_id = request_id;
@@ -157,6 +169,7 @@ impl Operation for ListContainerNetworkNodeListRequest {
 pub struct ListContainerNetworkNodeList {
     client: Client,
     input: ListContainerNetworkNodeListRequest,
+    options: CallOptions,
 }
 
 impl ListContainerNetworkNodeList {
@@ -212,9 +225,18 @@ impl ListContainerNetworkNodeList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_container_network_node_list`].
     pub async fn send(self) -> Result<ListContainerNetworkNodeListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

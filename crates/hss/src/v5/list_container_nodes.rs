@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListContainerNodes {
             client: self.clone(),
             input: ListContainerNodesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ListContainerNodesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_container_nodes`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListContainerNodesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_container_nodes`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListContainerNodesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -142,7 +154,7 @@ impl ListContainerNodesRequest {
         );
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListContainerNodesOutput = response.json().await?;
         output.request_id = request_id;
@@ -187,6 +199,7 @@ impl Operation for ListContainerNodesRequest {
 pub struct ListContainerNodes {
     client: Client,
     input: ListContainerNodesRequest,
+    options: CallOptions,
 }
 
 impl ListContainerNodes {
@@ -272,9 +285,18 @@ impl ListContainerNodes {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_container_nodes`].
     pub async fn send(self) -> Result<ListContainerNodesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

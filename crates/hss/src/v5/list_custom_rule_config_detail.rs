@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListCustomRuleConfigDetail {
             client: self.clone(),
             input: ListCustomRuleConfigDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,12 +78,23 @@ impl ListCustomRuleConfigDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_custom_rule_config_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListCustomRuleConfigDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_custom_rule_config_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListCustomRuleConfigDetailOutput> {
         let rule_id = required(self.rule_id, OPERATION, "rule_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("rule_id", rule_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListCustomRuleConfigDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -113,6 +125,7 @@ impl Operation for ListCustomRuleConfigDetailRequest {
 pub struct ListCustomRuleConfigDetail {
     client: Client,
     input: ListCustomRuleConfigDetailRequest,
+    options: CallOptions,
 }
 
 impl ListCustomRuleConfigDetail {
@@ -132,9 +145,18 @@ impl ListCustomRuleConfigDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_custom_rule_config_detail`].
     pub async fn send(self) -> Result<ListCustomRuleConfigDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListDecoyPortAvailableHost {
             client: self.clone(),
             input: ListDecoyPortAvailableHostRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -101,7 +102,18 @@ impl ListDecoyPortAvailableHostRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_decoy_port_available_host`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListDecoyPortAvailableHostOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_decoy_port_available_host`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListDecoyPortAvailableHostOutput> {
         let os_type = required(self.os_type, OPERATION, "os_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -112,7 +124,7 @@ impl ListDecoyPortAvailableHostRequest {
         request = request.query_opt("policy_id", self.policy_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListDecoyPortAvailableHostOutput = response.json().await?;
         output.request_id = request_id;
@@ -155,6 +167,7 @@ impl Operation for ListDecoyPortAvailableHostRequest {
 pub struct ListDecoyPortAvailableHost {
     client: Client,
     input: ListDecoyPortAvailableHostRequest,
+    options: CallOptions,
 }
 
 impl ListDecoyPortAvailableHost {
@@ -214,9 +227,18 @@ impl ListDecoyPortAvailableHost {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_decoy_port_available_host`].
     pub async fn send(self) -> Result<ListDecoyPortAvailableHostOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

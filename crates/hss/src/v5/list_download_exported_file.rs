@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -47,6 +47,7 @@ impl Client {
         ListDownloadExportedFile {
             client: self.clone(),
             input: ListDownloadExportedFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,14 +84,25 @@ impl ListDownloadExportedFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_download_exported_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListDownloadExportedFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_download_exported_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListDownloadExportedFileOutput> {
         let file_id = required(self.file_id, OPERATION, "file_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("file_id", file_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(ListDownloadExportedFileOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -131,6 +143,7 @@ impl Operation for ListDownloadExportedFileRequest {
 pub struct ListDownloadExportedFile {
     client: Client,
     input: ListDownloadExportedFileRequest,
+    options: CallOptions,
 }
 
 impl ListDownloadExportedFile {
@@ -163,9 +176,18 @@ impl ListDownloadExportedFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_download_exported_file`].
     pub async fn send(self) -> Result<ListDownloadExportedFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

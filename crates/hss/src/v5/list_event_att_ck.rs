@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListEventAttCk {
             client: self.clone(),
             input: ListEventAttCkRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -162,7 +163,18 @@ impl ListEventAttCkRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_event_att_ck`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListEventAttCkOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_event_att_ck`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListEventAttCkOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let region = required(self.region, OPERATION, "region")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -200,7 +212,7 @@ impl ListEventAttCkRequest {
         request = request.query_opt("event_name", self.event_name);
         request = request.header("region", region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListEventAttCkOutput = response.json().await?;
         output.request_id = request_id;
@@ -253,6 +265,7 @@ impl Operation for ListEventAttCkRequest {
 pub struct ListEventAttCk {
     client: Client,
     input: ListEventAttCkRequest,
+    options: CallOptions,
 }
 
 impl ListEventAttCk {
@@ -410,9 +423,18 @@ impl ListEventAttCk {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_event_att_ck`].
     pub async fn send(self) -> Result<ListEventAttCkOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

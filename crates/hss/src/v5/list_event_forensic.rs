@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListEventForensic {
             client: self.clone(),
             input: ListEventForensicRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -111,7 +112,18 @@ impl ListEventForensicRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_event_forensic`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListEventForensicOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_event_forensic`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListEventForensicOutput> {
         let event_type = required(self.event_type, OPERATION, "event_type")?;
         let event_id = required(self.event_id, OPERATION, "event_id")?;
         let occur_time = required(self.occur_time, OPERATION, "occur_time")?;
@@ -125,7 +137,7 @@ impl ListEventForensicRequest {
             self.category.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListEventForensicOutput = response.json().await?;
         output.request_id = request_id;
@@ -165,6 +177,7 @@ impl Operation for ListEventForensicRequest {
 pub struct ListEventForensic {
     client: Client,
     input: ListEventForensicRequest,
+    options: CallOptions,
 }
 
 impl ListEventForensic {
@@ -226,9 +239,18 @@ impl ListEventForensic {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_event_forensic`].
     pub async fn send(self) -> Result<ListEventForensicOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

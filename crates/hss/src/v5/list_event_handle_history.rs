@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListEventHandleHistory {
             client: self.clone(),
             input: ListEventHandleHistoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -157,7 +158,18 @@ impl ListEventHandleHistoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_event_handle_history`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListEventHandleHistoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_event_handle_history`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListEventHandleHistoryOutput> {
         let limit = required(self.limit, OPERATION, "limit")?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -195,7 +207,7 @@ impl ListEventHandleHistoryRequest {
         );
         request = request.query_opt("sort_key", self.sort_key);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListEventHandleHistoryOutput = response.json().await?;
         output.request_id = request_id;
@@ -247,6 +259,7 @@ impl Operation for ListEventHandleHistoryRequest {
 pub struct ListEventHandleHistory {
     client: Client,
     input: ListEventHandleHistoryRequest,
+    options: CallOptions,
 }
 
 impl ListEventHandleHistory {
@@ -391,9 +404,18 @@ impl ListEventHandleHistory {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_event_handle_history`].
     pub async fn send(self) -> Result<ListEventHandleHistoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

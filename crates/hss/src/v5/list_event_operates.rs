@@ -3,7 +3,7 @@
 //! ListEventOperates: Lists the handling actions supported by events
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ListEventOperates {
             client: self.clone(),
             input: ListEventOperatesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,13 +97,24 @@ impl ListEventOperatesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_event_operates`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListEventOperatesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_event_operates`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListEventOperatesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("event_type", self.event_type.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListEventOperatesOutput = response.json().await?;
         output.request_id = request_id;
@@ -140,6 +152,7 @@ impl Operation for ListEventOperatesRequest {
 pub struct ListEventOperates {
     client: Client,
     input: ListEventOperatesRequest,
+    options: CallOptions,
 }
 
 impl ListEventOperates {
@@ -189,9 +202,18 @@ impl ListEventOperates {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_event_operates`].
     pub async fn send(self) -> Result<ListEventOperatesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListEventTopRisk {
             client: self.clone(),
             input: ListEventTopRiskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -142,7 +143,18 @@ impl ListEventTopRiskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_event_top_risk`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListEventTopRiskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_event_top_risk`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListEventTopRiskOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -165,7 +177,7 @@ impl ListEventTopRiskRequest {
         );
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListEventTopRiskOutput = response.json().await?;
         output.request_id = request_id;
@@ -213,6 +225,7 @@ impl Operation for ListEventTopRiskRequest {
 pub struct ListEventTopRisk {
     client: Client,
     input: ListEventTopRiskRequest,
+    options: CallOptions,
 }
 
 impl ListEventTopRisk {
@@ -328,9 +341,18 @@ impl ListEventTopRisk {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_event_top_risk`].
     pub async fn send(self) -> Result<ListEventTopRiskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

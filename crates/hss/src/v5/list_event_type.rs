@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListEventType {
             client: self.clone(),
             input: ListEventTypeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -144,7 +145,18 @@ impl ListEventTypeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_event_type`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListEventTypeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_event_type`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListEventTypeOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -183,7 +195,7 @@ impl ListEventTypeRequest {
         request = request.query_opt("event_name", self.event_name);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListEventTypeOutput = response.json().await?;
         output.request_id = request_id;
@@ -238,6 +250,7 @@ impl Operation for ListEventTypeRequest {
 pub struct ListEventType {
     client: Client,
     input: ListEventTypeRequest,
+    options: CallOptions,
 }
 
 impl ListEventType {
@@ -385,9 +398,18 @@ impl ListEventType {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_event_type`].
     pub async fn send(self) -> Result<ListEventTypeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListFileHostEventDetails {
             client: self.clone(),
             input: ListFileHostEventDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -126,7 +127,18 @@ impl ListFileHostEventDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_file_host_event_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListFileHostEventDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_file_host_event_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListFileHostEventDetailsOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -149,7 +161,7 @@ impl ListFileHostEventDetailsRequest {
         request = request.query("offset", offset.to_string());
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListFileHostEventDetailsOutput = response.json().await?;
         output.request_id = request_id;
@@ -195,6 +207,7 @@ impl Operation for ListFileHostEventDetailsRequest {
 pub struct ListFileHostEventDetails {
     client: Client,
     input: ListFileHostEventDetailsRequest,
+    options: CallOptions,
 }
 
 impl ListFileHostEventDetails {
@@ -291,9 +304,18 @@ impl ListFileHostEventDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_file_host_event_details`].
     pub async fn send(self) -> Result<ListFileHostEventDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListGeneralImageVulOperations {
             client: self.clone(),
             input: ListGeneralImageVulOperationsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -137,7 +138,18 @@ impl ListGeneralImageVulOperationsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_general_image_vul_operations`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListGeneralImageVulOperationsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_general_image_vul_operations`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListGeneralImageVulOperationsOutput> {
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -158,7 +170,7 @@ impl ListGeneralImageVulOperationsRequest {
         request = request.query_opt("app_version", self.app_version);
         request = request.query_opt("remark", self.remark);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListGeneralImageVulOperationsOutput = response.json().await?;
         output.request_id = request_id;
@@ -207,6 +219,7 @@ impl Operation for ListGeneralImageVulOperationsRequest {
 pub struct ListGeneralImageVulOperations {
     client: Client,
     input: ListGeneralImageVulOperationsRequest,
+    options: CallOptions,
 }
 
 impl ListGeneralImageVulOperations {
@@ -321,9 +334,18 @@ impl ListGeneralImageVulOperations {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_general_image_vul_operations`].
     pub async fn send(self) -> Result<ListGeneralImageVulOperationsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

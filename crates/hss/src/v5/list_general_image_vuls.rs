@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListGeneralImageVuls {
             client: self.clone(),
             input: ListGeneralImageVulsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -135,7 +136,18 @@ impl ListGeneralImageVulsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_general_image_vuls`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListGeneralImageVulsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_general_image_vuls`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListGeneralImageVulsOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let handle_status = required(self.handle_status, OPERATION, "handle_status")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
@@ -159,7 +171,7 @@ impl ListGeneralImageVulsRequest {
         request = request.query_opt("status", self.status.map(|value| value.as_str().to_owned()));
         request = request.query_opt("cluster_id", self.cluster_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListGeneralImageVulsOutput = response.json().await?;
         output.request_id = request_id;
@@ -207,6 +219,7 @@ impl Operation for ListGeneralImageVulsRequest {
 pub struct ListGeneralImageVuls {
     client: Client,
     input: ListGeneralImageVulsRequest,
+    options: CallOptions,
 }
 
 impl ListGeneralImageVuls {
@@ -323,9 +336,18 @@ impl ListGeneralImageVuls {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_general_image_vuls`].
     pub async fn send(self) -> Result<ListGeneralImageVulsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListGlobalAssetScanTask {
             client: self.clone(),
             input: ListGlobalAssetScanTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,13 +84,24 @@ impl ListGlobalAssetScanTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_global_asset_scan_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListGlobalAssetScanTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_global_asset_scan_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListGlobalAssetScanTaskOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("category", category.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListGlobalAssetScanTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -126,6 +138,7 @@ impl Operation for ListGlobalAssetScanTaskRequest {
 pub struct ListGlobalAssetScanTask {
     client: Client,
     input: ListGlobalAssetScanTaskRequest,
+    options: CallOptions,
 }
 
 impl ListGlobalAssetScanTask {
@@ -153,9 +166,18 @@ impl ListGlobalAssetScanTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_global_asset_scan_task`].
     pub async fn send(self) -> Result<ListGlobalAssetScanTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListGlobalImageApps {
             client: self.clone(),
             input: ListGlobalImageAppsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListGlobalImageAppsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_global_image_apps`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListGlobalImageAppsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_global_image_apps`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListGlobalImageAppsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -121,7 +133,7 @@ impl ListGlobalImageAppsRequest {
         );
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListGlobalImageAppsOutput = response.json().await?;
         output.request_id = request_id;
@@ -163,6 +175,7 @@ impl Operation for ListGlobalImageAppsRequest {
 pub struct ListGlobalImageApps {
     client: Client,
     input: ListGlobalImageAppsRequest,
+    options: CallOptions,
 }
 
 impl ListGlobalImageApps {
@@ -233,9 +246,18 @@ impl ListGlobalImageApps {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_global_image_apps`].
     pub async fn send(self) -> Result<ListGlobalImageAppsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListGlobalVulnerabilities {
             client: self.clone(),
             input: ListGlobalVulnerabilitiesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -108,7 +109,18 @@ impl ListGlobalVulnerabilitiesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_global_vulnerabilities`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListGlobalVulnerabilitiesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_global_vulnerabilities`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListGlobalVulnerabilitiesOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -123,7 +135,7 @@ impl ListGlobalVulnerabilitiesRequest {
         request = request.query_opt("type", self.r#type.map(|value| value.as_str().to_owned()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListGlobalVulnerabilitiesOutput = response.json().await?;
         output.request_id = request_id;
@@ -165,6 +177,7 @@ impl Operation for ListGlobalVulnerabilitiesRequest {
 pub struct ListGlobalVulnerabilities {
     client: Client,
     input: ListGlobalVulnerabilitiesRequest,
+    options: CallOptions,
 }
 
 impl ListGlobalVulnerabilities {
@@ -230,9 +243,18 @@ impl ListGlobalVulnerabilities {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_global_vulnerabilities`].
     pub async fn send(self) -> Result<ListGlobalVulnerabilitiesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

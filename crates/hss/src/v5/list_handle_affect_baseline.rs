@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         ListHandleAffectBaseline {
             client: self.clone(),
             input: ListHandleAffectBaselineRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -107,7 +108,18 @@ impl ListHandleAffectBaselineRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_handle_affect_baseline`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHandleAffectBaselineOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_handle_affect_baseline`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHandleAffectBaselineOutput> {
         self.check()?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -119,7 +131,7 @@ impl ListHandleAffectBaselineRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHandleAffectBaselineOutput = response.json().await?;
         output.request_id = request_id;
@@ -157,6 +169,7 @@ impl Operation for ListHandleAffectBaselineRequest {
 pub struct ListHandleAffectBaseline {
     client: Client,
     input: ListHandleAffectBaselineRequest,
+    options: CallOptions,
 }
 
 impl ListHandleAffectBaseline {
@@ -200,9 +213,18 @@ impl ListHandleAffectBaseline {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_handle_affect_baseline`].
     pub async fn send(self) -> Result<ListHandleAffectBaselineOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

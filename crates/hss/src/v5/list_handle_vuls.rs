@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListHandleVuls {
             client: self.clone(),
             input: ListHandleVulsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -126,7 +127,18 @@ impl ListHandleVulsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_handle_vuls`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHandleVulsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_handle_vuls`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHandleVulsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -151,7 +163,7 @@ impl ListHandleVulsRequest {
             self.repair_priority.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHandleVulsOutput = response.json().await?;
         output.request_id = request_id;
@@ -195,6 +207,7 @@ impl Operation for ListHandleVulsRequest {
 pub struct ListHandleVuls {
     client: Client,
     input: ListHandleVulsRequest,
+    options: CallOptions,
 }
 
 impl ListHandleVuls {
@@ -302,9 +315,18 @@ impl ListHandleVuls {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_handle_vuls`].
     pub async fn send(self) -> Result<ListHandleVulsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

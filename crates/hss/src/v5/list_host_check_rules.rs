@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListHostCheckRules {
             client: self.clone(),
             input: ListHostCheckRulesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -127,7 +128,18 @@ impl ListHostCheckRulesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_host_check_rules`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHostCheckRulesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_host_check_rules`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHostCheckRulesOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let standard = required(self.standard, OPERATION, "standard")?;
         let check_name = required(self.check_name, OPERATION, "check_name")?;
@@ -150,7 +162,7 @@ impl ListHostCheckRulesRequest {
             self.severity.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHostCheckRulesOutput = response.json().await?;
         output.request_id = request_id;
@@ -196,6 +208,7 @@ impl Operation for ListHostCheckRulesRequest {
 pub struct ListHostCheckRules {
     client: Client,
     input: ListHostCheckRulesRequest,
+    options: CallOptions,
 }
 
 impl ListHostCheckRules {
@@ -289,9 +302,18 @@ impl ListHostCheckRules {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_host_check_rules`].
     pub async fn send(self) -> Result<ListHostCheckRulesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListHostProtectHistoryInfo {
             client: self.clone(),
             input: ListHostProtectHistoryInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -136,7 +137,18 @@ impl ListHostProtectHistoryInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_host_protect_history_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHostProtectHistoryInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_host_protect_history_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHostProtectHistoryInfoOutput> {
         let start_time = required(self.start_time, OPERATION, "start_time")?;
         let end_time = required(self.end_time, OPERATION, "end_time")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -157,7 +169,7 @@ impl ListHostProtectHistoryInfoRequest {
         request = request.query("offset", offset.to_string());
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHostProtectHistoryInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -204,6 +216,7 @@ impl Operation for ListHostProtectHistoryInfoRequest {
 pub struct ListHostProtectHistoryInfo {
     client: Client,
     input: ListHostProtectHistoryInfoRequest,
+    options: CallOptions,
 }
 
 impl ListHostProtectHistoryInfo {
@@ -305,9 +318,18 @@ impl ListHostProtectHistoryInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_host_protect_history_info`].
     pub async fn send(self) -> Result<ListHostProtectHistoryInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListHostRaspProtectHistoryInfo {
             client: self.clone(),
             input: ListHostRaspProtectHistoryInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -123,7 +124,18 @@ impl ListHostRaspProtectHistoryInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_host_rasp_protect_history_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHostRaspProtectHistoryInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_host_rasp_protect_history_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHostRaspProtectHistoryInfoOutput> {
         let start_time = required(self.start_time, OPERATION, "start_time")?;
         let end_time = required(self.end_time, OPERATION, "end_time")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -141,7 +153,7 @@ impl ListHostRaspProtectHistoryInfoRequest {
         );
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHostRaspProtectHistoryInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -185,6 +197,7 @@ impl Operation for ListHostRaspProtectHistoryInfoRequest {
 pub struct ListHostRaspProtectHistoryInfo {
     client: Client,
     input: ListHostRaspProtectHistoryInfoRequest,
+    options: CallOptions,
 }
 
 impl ListHostRaspProtectHistoryInfo {
@@ -264,9 +277,18 @@ impl ListHostRaspProtectHistoryInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_host_rasp_protect_history_info`].
     pub async fn send(self) -> Result<ListHostRaspProtectHistoryInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

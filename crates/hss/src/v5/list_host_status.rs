@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListHostStatus {
             client: self.clone(),
             input: ListHostStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -247,7 +248,18 @@ impl ListHostStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_host_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHostStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_host_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHostStatusOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -364,7 +376,7 @@ impl ListHostStatusRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHostStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -451,6 +463,7 @@ impl Operation for ListHostStatusRequest {
 pub struct ListHostStatus {
     client: Client,
     input: ListHostStatusRequest,
+    options: CallOptions,
 }
 
 impl ListHostStatus {
@@ -774,9 +787,18 @@ impl ListHostStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_host_status`].
     pub async fn send(self) -> Result<ListHostStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

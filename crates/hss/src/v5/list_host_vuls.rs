@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListHostVuls {
             client: self.clone(),
             input: ListHostVulsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -135,7 +136,18 @@ impl ListHostVulsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_host_vuls`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHostVulsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_host_vuls`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHostVulsOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("host_id", host_id);
@@ -166,7 +178,7 @@ impl ListHostVulsRequest {
         request = request.query_opt("label_list", self.label_list);
         request = request.query_opt("excluded_label_list", self.excluded_label_list);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHostVulsOutput = response.json().await?;
         output.request_id = request_id;
@@ -223,6 +235,7 @@ impl Operation for ListHostVulsRequest {
 pub struct ListHostVuls {
     client: Client,
     input: ListHostVulsRequest,
+    options: CallOptions,
 }
 
 impl ListHostVuls {
@@ -338,9 +351,18 @@ impl ListHostVuls {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_host_vuls`].
     pub async fn send(self) -> Result<ListHostVulsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

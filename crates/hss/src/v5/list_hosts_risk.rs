@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListHostsRisk {
             client: self.clone(),
             input: ListHostsRiskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,7 +85,18 @@ impl ListHostsRiskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_hosts_risk`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListHostsRiskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_hosts_risk`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListHostsRiskOutput> {
         let host_id_list = required(self.host_id_list, OPERATION, "host_id_list")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -92,7 +104,7 @@ impl ListHostsRiskRequest {
             request = request.query("host_id_list", value.clone());
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListHostsRiskOutput = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl Operation for ListHostsRiskRequest {
 pub struct ListHostsRisk {
     client: Client,
     input: ListHostsRiskRequest,
+    options: CallOptions,
 }
 
 impl ListHostsRisk {
@@ -162,9 +175,18 @@ impl ListHostsRisk {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_hosts_risk`].
     pub async fn send(self) -> Result<ListHostsRiskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

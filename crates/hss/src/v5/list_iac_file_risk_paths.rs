@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListIacFileRiskPaths {
             client: self.clone(),
             input: ListIacFileRiskPathsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -115,7 +116,18 @@ impl ListIacFileRiskPathsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_iac_file_risk_paths`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIacFileRiskPathsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_iac_file_risk_paths`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIacFileRiskPathsOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let file_id = required(self.file_id, OPERATION, "file_id")?;
@@ -130,7 +142,7 @@ impl ListIacFileRiskPathsRequest {
         request = request.query_opt("resource_type", self.resource_type);
         request = request.query_opt("namespace", self.namespace);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIacFileRiskPathsOutput = response.json().await?;
         output.request_id = request_id;
@@ -173,6 +185,7 @@ impl Operation for ListIacFileRiskPathsRequest {
 pub struct ListIacFileRiskPaths {
     client: Client,
     input: ListIacFileRiskPathsRequest,
+    options: CallOptions,
 }
 
 impl ListIacFileRiskPaths {
@@ -244,9 +257,18 @@ impl ListIacFileRiskPaths {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_iac_file_risk_paths`].
     pub async fn send(self) -> Result<ListIacFileRiskPathsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

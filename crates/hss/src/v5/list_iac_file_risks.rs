@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListIacFileRisks {
             client: self.clone(),
             input: ListIacFileRisksRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -108,7 +109,18 @@ impl ListIacFileRisksRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_iac_file_risks`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIacFileRisksOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_iac_file_risks`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIacFileRisksOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let file_id = required(self.file_id, OPERATION, "file_id")?;
@@ -127,7 +139,7 @@ impl ListIacFileRisksRequest {
             self.risk_category.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIacFileRisksOutput = response.json().await?;
         output.request_id = request_id;
@@ -169,6 +181,7 @@ impl Operation for ListIacFileRisksRequest {
 pub struct ListIacFileRisks {
     client: Client,
     input: ListIacFileRisksRequest,
+    options: CallOptions,
 }
 
 impl ListIacFileRisks {
@@ -232,9 +245,18 @@ impl ListIacFileRisks {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_iac_file_risks`].
     pub async fn send(self) -> Result<ListIacFileRisksOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

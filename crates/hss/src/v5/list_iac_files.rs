@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListIacFiles {
             client: self.clone(),
             input: ListIacFilesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -126,7 +127,18 @@ impl ListIacFilesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_iac_files`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIacFilesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_iac_files`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIacFilesOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let scan_type = required(self.scan_type, OPERATION, "scan_type")?;
@@ -145,7 +157,7 @@ impl ListIacFilesRequest {
         request = request.query_opt("cicd_id", self.cicd_id);
         request = request.query_opt("cicd_name", self.cicd_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIacFilesOutput = response.json().await?;
         output.request_id = request_id;
@@ -190,6 +202,7 @@ impl Operation for ListIacFilesRequest {
 pub struct ListIacFiles {
     client: Client,
     input: ListIacFilesRequest,
+    options: CallOptions,
 }
 
 impl ListIacFiles {
@@ -279,9 +292,18 @@ impl ListIacFiles {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_iac_files`].
     pub async fn send(self) -> Result<ListIacFilesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListImageApps {
             client: self.clone(),
             input: ListImageAppsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -124,7 +125,18 @@ impl ListImageAppsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_apps`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageAppsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_apps`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageAppsOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -138,7 +150,7 @@ impl ListImageAppsRequest {
         request = request.query_opt("tag_name", self.tag_name);
         request = request.query_opt("app_name", self.app_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageAppsOutput = response.json().await?;
         output.request_id = request_id;
@@ -182,6 +194,7 @@ impl Operation for ListImageAppsRequest {
 pub struct ListImageApps {
     client: Client,
     input: ListImageAppsRequest,
+    options: CallOptions,
 }
 
 impl ListImageApps {
@@ -265,9 +278,18 @@ impl ListImageApps {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_apps`].
     pub async fn send(self) -> Result<ListImageAppsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         ListImageBasicImage {
             client: self.clone(),
             input: ListImageBasicImageRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ListImageBasicImageRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_basic_image`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageBasicImageOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_basic_image`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageBasicImageOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let region = required(self.region, OPERATION, "region")?;
@@ -130,7 +142,7 @@ impl ListImageBasicImageRequest {
         request = request.query_opt("os_name", self.os_name);
         request = request.header("region", region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageBasicImageOutput = response.json().await?;
         output.request_id = request_id;
@@ -175,6 +187,7 @@ impl Operation for ListImageBasicImageRequest {
 pub struct ListImageBasicImage {
     client: Client,
     input: ListImageBasicImageRequest,
+    options: CallOptions,
 }
 
 impl ListImageBasicImage {
@@ -249,9 +262,18 @@ impl ListImageBasicImage {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_basic_image`].
     pub async fn send(self) -> Result<ListImageBasicImageOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

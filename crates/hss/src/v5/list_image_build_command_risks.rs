@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListImageBuildCommandRisks {
             client: self.clone(),
             input: ListImageBuildCommandRisksRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -112,7 +113,18 @@ impl ListImageBuildCommandRisksRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_build_command_risks`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageBuildCommandRisksOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_build_command_risks`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageBuildCommandRisksOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -127,7 +139,7 @@ impl ListImageBuildCommandRisksRequest {
         );
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageBuildCommandRisksOutput = response.json().await?;
         output.request_id = request_id;
@@ -171,6 +183,7 @@ impl Operation for ListImageBuildCommandRisksRequest {
 pub struct ListImageBuildCommandRisks {
     client: Client,
     input: ListImageBuildCommandRisksRequest,
+    options: CallOptions,
 }
 
 impl ListImageBuildCommandRisks {
@@ -250,9 +263,18 @@ impl ListImageBuildCommandRisks {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_build_command_risks`].
     pub async fn send(self) -> Result<ListImageBuildCommandRisksOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

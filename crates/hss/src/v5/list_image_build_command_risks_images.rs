@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListImageBuildCommandRisksImages {
             client: self.clone(),
             input: ListImageBuildCommandRisksImagesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl ListImageBuildCommandRisksImagesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_build_command_risks_images`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageBuildCommandRisksImagesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_build_command_risks_images`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageBuildCommandRisksImagesOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let rule_id = required(self.rule_id, OPERATION, "rule_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -117,7 +129,7 @@ impl ListImageBuildCommandRisksImagesRequest {
         request = request.query("rule_id", rule_id);
         request = request.query_opt("image_id", self.image_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageBuildCommandRisksImagesOutput = response.json().await?;
         output.request_id = request_id;
@@ -159,6 +171,7 @@ impl Operation for ListImageBuildCommandRisksImagesRequest {
 pub struct ListImageBuildCommandRisksImages {
     client: Client,
     input: ListImageBuildCommandRisksImagesRequest,
+    options: CallOptions,
 }
 
 impl ListImageBuildCommandRisksImages {
@@ -221,9 +234,18 @@ impl ListImageBuildCommandRisksImages {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_build_command_risks_images`].
     pub async fn send(self) -> Result<ListImageBuildCommandRisksImagesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -57,6 +57,7 @@ impl Client {
         ListImageHandleAffectVulnerabilities {
             client: self.clone(),
             input: ListImageHandleAffectVulnerabilitiesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -119,7 +120,18 @@ impl ListImageHandleAffectVulnerabilitiesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_handle_affect_vulnerabilities`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageHandleAffectVulnerabilitiesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_handle_affect_vulnerabilities`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageHandleAffectVulnerabilitiesOutput> {
         self.check()?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -133,7 +145,7 @@ impl ListImageHandleAffectVulnerabilitiesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageHandleAffectVulnerabilitiesOutput = response.json().await?;
         output.request_id = request_id;
@@ -174,6 +186,7 @@ impl Operation for ListImageHandleAffectVulnerabilitiesRequest {
 pub struct ListImageHandleAffectVulnerabilities {
     client: Client,
     input: ListImageHandleAffectVulnerabilitiesRequest,
+    options: CallOptions,
 }
 
 impl ListImageHandleAffectVulnerabilities {
@@ -233,9 +246,18 @@ impl ListImageHandleAffectVulnerabilities {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_handle_affect_vulnerabilities`].
     pub async fn send(self) -> Result<ListImageHandleAffectVulnerabilitiesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListImageNonCompliantApp {
             client: self.clone(),
             input: ListImageNonCompliantAppRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -129,7 +130,18 @@ impl ListImageNonCompliantAppRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_non_compliant_app`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageNonCompliantAppOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_non_compliant_app`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageNonCompliantAppOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -144,7 +156,7 @@ impl ListImageNonCompliantAppRequest {
         request = request.query_opt("app_name", self.app_name);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageNonCompliantAppOutput = response.json().await?;
         output.request_id = request_id;
@@ -189,6 +201,7 @@ impl Operation for ListImageNonCompliantAppRequest {
 pub struct ListImageNonCompliantApp {
     client: Client,
     input: ListImageNonCompliantAppRequest,
+    options: CallOptions,
 }
 
 impl ListImageNonCompliantApp {
@@ -280,9 +293,18 @@ impl ListImageNonCompliantApp {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_non_compliant_app`].
     pub async fn send(self) -> Result<ListImageNonCompliantAppOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListImageRiskConfigRules {
             client: self.clone(),
             input: ListImageRiskConfigRulesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -127,7 +128,18 @@ impl ListImageRiskConfigRulesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_risk_config_rules`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageRiskConfigRulesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_risk_config_rules`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageRiskConfigRulesOutput> {
         let check_name = required(self.check_name, OPERATION, "check_name")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let standard = required(self.standard, OPERATION, "standard")?;
@@ -154,7 +166,7 @@ impl ListImageRiskConfigRulesRequest {
         request = request.query_opt("instance_id", self.instance_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageRiskConfigRulesOutput = response.json().await?;
         output.request_id = request_id;
@@ -204,6 +216,7 @@ impl Operation for ListImageRiskConfigRulesRequest {
 pub struct ListImageRiskConfigRules {
     client: Client,
     input: ListImageRiskConfigRulesRequest,
+    options: CallOptions,
 }
 
 impl ListImageRiskConfigRules {
@@ -317,9 +330,18 @@ impl ListImageRiskConfigRules {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_risk_config_rules`].
     pub async fn send(self) -> Result<ListImageRiskConfigRulesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListImageRiskConfigs {
             client: self.clone(),
             input: ListImageRiskConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -132,7 +133,18 @@ impl ListImageRiskConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_risk_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageRiskConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_risk_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageRiskConfigsOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -154,7 +166,7 @@ impl ListImageRiskConfigsRequest {
         );
         request = request.query_opt("instance_id", self.instance_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageRiskConfigsOutput = response.json().await?;
         output.request_id = request_id;
@@ -201,6 +213,7 @@ impl Operation for ListImageRiskConfigsRequest {
 pub struct ListImageRiskConfigs {
     client: Client,
     input: ListImageRiskConfigsRequest,
+    options: CallOptions,
 }
 
 impl ListImageRiskConfigs {
@@ -309,9 +322,18 @@ impl ListImageRiskConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_risk_configs`].
     pub async fn send(self) -> Result<ListImageRiskConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListImageScanPolicy {
             client: self.clone(),
             input: ListImageScanPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl ListImageScanPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_scan_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageScanPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_scan_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageScanPolicyOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -96,7 +108,7 @@ impl ListImageScanPolicyRequest {
         );
         request = request.query("type", r#type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageScanPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for ListImageScanPolicyRequest {
 pub struct ListImageScanPolicy {
     client: Client,
     input: ListImageScanPolicyRequest,
+    options: CallOptions,
 }
 
 impl ListImageScanPolicy {
@@ -167,9 +180,18 @@ impl ListImageScanPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_scan_policy`].
     pub async fn send(self) -> Result<ListImageScanPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

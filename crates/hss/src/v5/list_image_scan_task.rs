@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListImageScanTask {
             client: self.clone(),
             input: ListImageScanTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -130,7 +131,18 @@ impl ListImageScanTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_scan_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageScanTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_scan_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageScanTaskOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -159,7 +171,7 @@ impl ListImageScanTaskRequest {
         );
         request = request.query_opt("scan_scope", self.scan_scope.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageScanTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -206,6 +218,7 @@ impl Operation for ListImageScanTaskRequest {
 pub struct ListImageScanTask {
     client: Client,
     input: ListImageScanTaskRequest,
+    options: CallOptions,
 }
 
 impl ListImageScanTask {
@@ -312,9 +325,18 @@ impl ListImageScanTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_scan_task`].
     pub async fn send(self) -> Result<ListImageScanTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListImageVulnerabilities {
             client: self.clone(),
             input: ListImageVulnerabilitiesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -146,7 +147,18 @@ impl ListImageVulnerabilitiesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_vulnerabilities`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageVulnerabilitiesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_vulnerabilities`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageVulnerabilitiesOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
@@ -174,7 +186,7 @@ impl ListImageVulnerabilitiesRequest {
             self.handle_status.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageVulnerabilitiesOutput = response.json().await?;
         output.request_id = request_id;
@@ -223,6 +235,7 @@ impl Operation for ListImageVulnerabilitiesRequest {
 pub struct ListImageVulnerabilities {
     client: Client,
     input: ListImageVulnerabilitiesRequest,
+    options: CallOptions,
 }
 
 impl ListImageVulnerabilities {
@@ -343,9 +356,18 @@ impl ListImageVulnerabilities {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_vulnerabilities`].
     pub async fn send(self) -> Result<ListImageVulnerabilitiesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListImageWeakPwdUsers {
             client: self.clone(),
             input: ListImageWeakPwdUsersRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -132,7 +133,18 @@ impl ListImageWeakPwdUsersRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_weak_pwd_users`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageWeakPwdUsersOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_weak_pwd_users`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageWeakPwdUsersOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -147,7 +159,7 @@ impl ListImageWeakPwdUsersRequest {
         request = request.query_opt("instance_id", self.instance_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageWeakPwdUsersOutput = response.json().await?;
         output.request_id = request_id;
@@ -193,6 +205,7 @@ impl Operation for ListImageWeakPwdUsersRequest {
 pub struct ListImageWeakPwdUsers {
     client: Client,
     input: ListImageWeakPwdUsersRequest,
+    options: CallOptions,
 }
 
 impl ListImageWeakPwdUsers {
@@ -295,9 +308,18 @@ impl ListImageWeakPwdUsers {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_weak_pwd_users`].
     pub async fn send(self) -> Result<ListImageWeakPwdUsersOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

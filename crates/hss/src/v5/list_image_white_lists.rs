@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListImageWhiteLists {
             client: self.clone(),
             input: ListImageWhiteListsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -113,7 +114,18 @@ impl ListImageWhiteListsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_white_lists`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageWhiteListsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_white_lists`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageWhiteListsOutput> {
         let global_image_type = required(self.global_image_type, OPERATION, "global_image_type")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -128,7 +140,7 @@ impl ListImageWhiteListsRequest {
             self.vul_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListImageWhiteListsOutput = response.json().await?;
         output.request_id = request_id;
@@ -170,6 +182,7 @@ impl Operation for ListImageWhiteListsRequest {
 pub struct ListImageWhiteLists {
     client: Client,
     input: ListImageWhiteListsRequest,
+    options: CallOptions,
 }
 
 impl ListImageWhiteLists {
@@ -233,9 +246,18 @@ impl ListImageWhiteLists {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_white_lists`].
     pub async fn send(self) -> Result<ListImageWhiteListsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListJarPackageHostInfo {
             client: self.clone(),
             input: ListJarPackageHostInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -115,7 +116,18 @@ impl ListJarPackageHostInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_jar_package_host_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListJarPackageHostInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_jar_package_host_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListJarPackageHostInfoOutput> {
         let file_name = required(self.file_name, OPERATION, "file_name")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -133,7 +145,7 @@ impl ListJarPackageHostInfoRequest {
             self.part_match.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListJarPackageHostInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -176,6 +188,7 @@ impl Operation for ListJarPackageHostInfoRequest {
 pub struct ListJarPackageHostInfo {
     client: Client,
     input: ListJarPackageHostInfoRequest,
+    options: CallOptions,
 }
 
 impl ListJarPackageHostInfo {
@@ -251,9 +264,18 @@ impl ListJarPackageHostInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_jar_package_host_info`].
     pub async fn send(self) -> Result<ListJarPackageHostInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListK8sDaemonSets {
             client: self.clone(),
             input: ListK8sDaemonSetsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListK8sDaemonSetsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_k8s_daemon_sets`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListK8sDaemonSetsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_k8s_daemon_sets`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListK8sDaemonSetsOutput> {
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -115,7 +127,7 @@ impl ListK8sDaemonSetsRequest {
         request = request.query_opt("cluster_name", self.cluster_name);
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListK8sDaemonSetsOutput = response.json().await?;
         output.request_id = request_id;
@@ -156,6 +168,7 @@ impl Operation for ListK8sDaemonSetsRequest {
 pub struct ListK8sDaemonSets {
     client: Client,
     input: ListK8sDaemonSetsRequest,
+    options: CallOptions,
 }
 
 impl ListK8sDaemonSets {
@@ -217,9 +230,18 @@ impl ListK8sDaemonSets {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_k8s_daemon_sets`].
     pub async fn send(self) -> Result<ListK8sDaemonSetsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ListK8sPods: Lists basic information of Kubernetes pods
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ListK8sPods {
             client: self.clone(),
             input: ListK8sPodsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -94,7 +95,18 @@ impl ListK8sPodsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_k8s_pods`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListK8sPodsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_k8s_pods`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListK8sPodsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -103,7 +115,7 @@ impl ListK8sPodsRequest {
         request = request.query_opt("namespace_name", self.namespace_name);
         request = request.query_opt("cluster_name", self.cluster_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListK8sPodsOutput = response.json().await?;
         output.request_id = request_id;
@@ -144,6 +156,7 @@ impl Operation for ListK8sPodsRequest {
 pub struct ListK8sPods {
     client: Client,
     input: ListK8sPodsRequest,
+    options: CallOptions,
 }
 
 impl ListK8sPods {
@@ -199,9 +212,18 @@ impl ListK8sPods {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_k8s_pods`].
     pub async fn send(self) -> Result<ListK8sPodsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListK8sStatefulSets {
             client: self.clone(),
             input: ListK8sStatefulSetsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -99,7 +100,18 @@ impl ListK8sStatefulSetsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_k8s_stateful_sets`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListK8sStatefulSetsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_k8s_stateful_sets`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListK8sStatefulSetsOutput> {
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -109,7 +121,7 @@ impl ListK8sStatefulSetsRequest {
         request = request.query_opt("cluster_name", self.cluster_name);
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListK8sStatefulSetsOutput = response.json().await?;
         output.request_id = request_id;
@@ -150,6 +162,7 @@ impl Operation for ListK8sStatefulSetsRequest {
 pub struct ListK8sStatefulSets {
     client: Client,
     input: ListK8sStatefulSetsRequest,
+    options: CallOptions,
 }
 
 impl ListK8sStatefulSets {
@@ -205,9 +218,18 @@ impl ListK8sStatefulSets {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_k8s_stateful_sets`].
     pub async fn send(self) -> Result<ListK8sStatefulSetsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

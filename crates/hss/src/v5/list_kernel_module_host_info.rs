@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListKernelModuleHostInfo {
             client: self.clone(),
             input: ListKernelModuleHostInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -110,7 +111,18 @@ impl ListKernelModuleHostInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_kernel_module_host_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListKernelModuleHostInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_kernel_module_host_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListKernelModuleHostInfoOutput> {
         let name = required(self.name, OPERATION, "name")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -124,7 +136,7 @@ impl ListKernelModuleHostInfoRequest {
             self.part_match.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListKernelModuleHostInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -166,6 +178,7 @@ impl Operation for ListKernelModuleHostInfoRequest {
 pub struct ListKernelModuleHostInfo {
     client: Client,
     input: ListKernelModuleHostInfoRequest,
+    options: CallOptions,
 }
 
 impl ListKernelModuleHostInfo {
@@ -235,9 +248,18 @@ impl ListKernelModuleHostInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_kernel_module_host_info`].
     pub async fn send(self) -> Result<ListKernelModuleHostInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

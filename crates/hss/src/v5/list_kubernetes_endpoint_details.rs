@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListKubernetesEndpointDetails {
             client: self.clone(),
             input: ListKubernetesEndpointDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ListKubernetesEndpointDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_kubernetes_endpoint_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListKubernetesEndpointDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_kubernetes_endpoint_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListKubernetesEndpointDetailsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -104,7 +116,7 @@ impl ListKubernetesEndpointDetailsRequest {
         request = request.query_opt("cluster_name", self.cluster_name);
         request = request.query_opt("namespace", self.namespace);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListKubernetesEndpointDetailsOutput = response.json().await?;
         output.request_id = request_id;
@@ -146,6 +158,7 @@ impl Operation for ListKubernetesEndpointDetailsRequest {
 pub struct ListKubernetesEndpointDetails {
     client: Client,
     input: ListKubernetesEndpointDetailsRequest,
+    options: CallOptions,
 }
 
 impl ListKubernetesEndpointDetails {
@@ -201,9 +214,18 @@ impl ListKubernetesEndpointDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_kubernetes_endpoint_details`].
     pub async fn send(self) -> Result<ListKubernetesEndpointDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

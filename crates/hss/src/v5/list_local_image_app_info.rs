@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListLocalImageAppInfo {
             client: self.clone(),
             input: ListLocalImageAppInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,7 +101,18 @@ impl ListLocalImageAppInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_local_image_app_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListLocalImageAppInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_local_image_app_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListLocalImageAppInfoOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -109,7 +121,7 @@ impl ListLocalImageAppInfoRequest {
         request = request.query("image_id", image_id);
         request = request.query_opt("app_name", self.app_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListLocalImageAppInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -149,6 +161,7 @@ impl Operation for ListLocalImageAppInfoRequest {
 pub struct ListLocalImageAppInfo {
     client: Client,
     input: ListLocalImageAppInfoRequest,
+    options: CallOptions,
 }
 
 impl ListLocalImageAppInfo {
@@ -202,9 +215,18 @@ impl ListLocalImageAppInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_local_image_app_info`].
     pub async fn send(self) -> Result<ListLocalImageAppInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListLocalImageContainers {
             client: self.clone(),
             input: ListLocalImageContainersRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ListLocalImageContainersRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_local_image_containers`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListLocalImageContainersOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_local_image_containers`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListLocalImageContainersOutput> {
         let region = required(self.region, OPERATION, "region")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -116,7 +128,7 @@ impl ListLocalImageContainersRequest {
         request = request.query_opt("agent_id", self.agent_id);
         request = request.header("region", region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListLocalImageContainersOutput = response.json().await?;
         output.request_id = request_id;
@@ -160,6 +172,7 @@ impl Operation for ListLocalImageContainersRequest {
 pub struct ListLocalImageContainers {
     client: Client,
     input: ListLocalImageContainersRequest,
+    options: CallOptions,
 }
 
 impl ListLocalImageContainers {
@@ -228,9 +241,18 @@ impl ListLocalImageContainers {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_local_image_containers`].
     pub async fn send(self) -> Result<ListLocalImageContainersOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

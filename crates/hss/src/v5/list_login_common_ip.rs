@@ -3,7 +3,7 @@
 //! ListLoginCommonIp: Lists common login IP addresses
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ListLoginCommonIp {
             client: self.clone(),
             input: ListLoginCommonIpRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,12 +79,23 @@ impl ListLoginCommonIpRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_login_common_ip`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListLoginCommonIpOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_login_common_ip`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListLoginCommonIpOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("ip_addr", self.ip_addr);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListLoginCommonIpOutput = response.json().await?;
         output.request_id = request_id;
@@ -120,6 +132,7 @@ impl Operation for ListLoginCommonIpRequest {
 pub struct ListLoginCommonIp {
     client: Client,
     input: ListLoginCommonIpRequest,
+    options: CallOptions,
 }
 
 impl ListLoginCommonIp {
@@ -147,9 +160,18 @@ impl ListLoginCommonIp {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_login_common_ip`].
     pub async fn send(self) -> Result<ListLoginCommonIpOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListOrganizationTree {
             client: self.clone(),
             input: ListOrganizationTreeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ListOrganizationTreeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_organization_tree`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListOrganizationTreeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_organization_tree`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListOrganizationTreeOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -105,7 +117,7 @@ impl ListOrganizationTreeRequest {
         request = request.header_opt("x-security-token", self.x_security_token);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListOrganizationTreeOutput = response.json().await?;
         output.request_id = request_id;
@@ -159,6 +171,7 @@ impl fmt::Debug for ListOrganizationTreeRequest {
 pub struct ListOrganizationTree {
     client: Client,
     input: ListOrganizationTreeRequest,
+    options: CallOptions,
 }
 
 impl ListOrganizationTree {
@@ -206,9 +219,18 @@ impl ListOrganizationTree {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_organization_tree`].
     pub async fn send(self) -> Result<ListOrganizationTreeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

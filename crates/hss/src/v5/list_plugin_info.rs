@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListPluginInfo {
             client: self.clone(),
             input: ListPluginInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -111,7 +112,18 @@ impl ListPluginInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_plugin_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPluginInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_plugin_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPluginInfoOutput> {
         let code = required(self.code, OPERATION, "code")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("code", code);
@@ -129,7 +141,7 @@ impl ListPluginInfoRequest {
             self.plugin_os_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPluginInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -172,6 +184,7 @@ impl Operation for ListPluginInfoRequest {
 pub struct ListPluginInfo {
     client: Client,
     input: ListPluginInfoRequest,
+    options: CallOptions,
 }
 
 impl ListPluginInfo {
@@ -245,9 +258,18 @@ impl ListPluginInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_plugin_info`].
     pub async fn send(self) -> Result<ListPluginInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListPluginInstallScript {
             client: self.clone(),
             input: ListPluginInstallScriptRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl ListPluginInstallScriptRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_plugin_install_script`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPluginInstallScriptOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_plugin_install_script`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPluginInstallScriptOutput> {
         let plugin = required(self.plugin, OPERATION, "plugin")?;
         let operate_type = required(self.operate_type, OPERATION, "operate_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -114,7 +126,7 @@ impl ListPluginInstallScriptRequest {
         request = request.query("plugin", plugin.as_str().to_owned());
         request = request.query("operate_type", operate_type.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPluginInstallScriptOutput = response.json().await?;
         output.request_id = request_id;
@@ -154,6 +166,7 @@ impl Operation for ListPluginInstallScriptRequest {
 pub struct ListPluginInstallScript {
     client: Client,
     input: ListPluginInstallScriptRequest,
+    options: CallOptions,
 }
 
 impl ListPluginInstallScript {
@@ -206,9 +219,18 @@ impl ListPluginInstallScript {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_plugin_install_script`].
     pub async fn send(self) -> Result<ListPluginInstallScriptOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

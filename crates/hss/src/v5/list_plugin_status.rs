@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListPluginStatus {
             client: self.clone(),
             input: ListPluginStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -128,7 +129,18 @@ impl ListPluginStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_plugin_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPluginStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_plugin_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPluginStatusOutput> {
         let plugin_code = required(self.plugin_code, OPERATION, "plugin_code")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -164,7 +176,7 @@ impl ListPluginStatusRequest {
             self.host_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPluginStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -212,6 +224,7 @@ impl Operation for ListPluginStatusRequest {
 pub struct ListPluginStatus {
     client: Client,
     input: ListPluginStatusRequest,
+    options: CallOptions,
 }
 
 impl ListPluginStatus {
@@ -331,9 +344,18 @@ impl ListPluginStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_plugin_status`].
     pub async fn send(self) -> Result<ListPluginStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListPolicies {
             client: self.clone(),
             input: ListPoliciesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl ListPoliciesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_policies`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPoliciesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_policies`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPoliciesOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let agent_id = required(self.agent_id, OPERATION, "agent_id")?;
@@ -107,7 +119,7 @@ impl ListPoliciesRequest {
         request = request.query("limit", limit.to_string());
         request = request.query("agent_id", agent_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPoliciesOutput = response.json().await?;
         output.request_id = request_id;
@@ -146,6 +158,7 @@ impl Operation for ListPoliciesRequest {
 pub struct ListPolicies {
     client: Client,
     input: ListPoliciesRequest,
+    options: CallOptions,
 }
 
 impl ListPolicies {
@@ -189,9 +202,18 @@ impl ListPolicies {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_policies`].
     pub async fn send(self) -> Result<ListPoliciesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

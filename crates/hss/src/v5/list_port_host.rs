@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListPortHost {
             client: self.clone(),
             input: ListPortHostRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ListPortHostRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_port_host`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPortHostOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_port_host`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPortHostOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let port = required(self.port, OPERATION, "port")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -127,7 +139,7 @@ impl ListPortHostRequest {
         request = request.query("port", port.to_string());
         request = request.query_opt("type", self.r#type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPortHostOutput = response.json().await?;
         output.request_id = request_id;
@@ -170,6 +182,7 @@ impl Operation for ListPortHostRequest {
 pub struct ListPortHost {
     client: Client,
     input: ListPortHostRequest,
+    options: CallOptions,
 }
 
 impl ListPortHost {
@@ -243,9 +256,18 @@ impl ListPortHost {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_port_host`].
     pub async fn send(self) -> Result<ListPortHostOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

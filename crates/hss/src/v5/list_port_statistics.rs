@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListPortStatistics {
             client: self.clone(),
             input: ListPortStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -113,7 +114,18 @@ impl ListPortStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_port_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPortStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_port_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPortStatisticsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -135,7 +147,7 @@ impl ListPortStatisticsRequest {
             self.sort_key.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPortStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -180,6 +192,7 @@ impl Operation for ListPortStatisticsRequest {
 pub struct ListPortStatistics {
     client: Client,
     input: ListPortStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListPortStatistics {
@@ -263,9 +276,18 @@ impl ListPortStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_port_statistics`].
     pub async fn send(self) -> Result<ListPortStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListPorts {
             client: self.clone(),
             input: ListPortsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -120,7 +121,18 @@ impl ListPortsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ports`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPortsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ports`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPortsOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("host_id", host_id);
@@ -137,7 +149,7 @@ impl ListPortsRequest {
             self.category.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPortsOutput = response.json().await?;
         output.request_id = request_id;
@@ -182,6 +194,7 @@ impl Operation for ListPortsRequest {
 pub struct ListPorts {
     client: Client,
     input: ListPortsRequest,
+    options: CallOptions,
 }
 
 impl ListPorts {
@@ -270,9 +283,18 @@ impl ListPorts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ports`].
     pub async fn send(self) -> Result<ListPortsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListProtectionServer {
             client: self.clone(),
             input: ListProtectionServerRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ListProtectionServerRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_protection_server`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListProtectionServerOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_protection_server`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListProtectionServerOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -132,7 +144,7 @@ impl ListProtectionServerRequest {
         request = request.query_opt("last_days", self.last_days.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListProtectionServerOutput = response.json().await?;
         output.request_id = request_id;
@@ -176,6 +188,7 @@ impl Operation for ListProtectionServerRequest {
 pub struct ListProtectionServer {
     client: Client,
     input: ListProtectionServerRequest,
+    options: CallOptions,
 }
 
 impl ListProtectionServer {
@@ -259,9 +272,18 @@ impl ListProtectionServer {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_protection_server`].
     pub async fn send(self) -> Result<ListProtectionServerOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         ListProtectionServers {
             client: self.clone(),
             input: ListProtectionServersRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -111,7 +112,18 @@ impl ListProtectionServersRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_protection_servers`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListProtectionServersOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_protection_servers`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListProtectionServersOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let app_status = required(self.app_status, OPERATION, "app_status")?;
@@ -125,7 +137,7 @@ impl ListProtectionServersRequest {
         request = request.query_opt("app_type", self.app_type);
         request = request.query("app_status", app_status.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListProtectionServersOutput = response.json().await?;
         output.request_id = request_id;
@@ -168,6 +180,7 @@ impl Operation for ListProtectionServersRequest {
 pub struct ListProtectionServers {
     client: Client,
     input: ListProtectionServersRequest,
+    options: CallOptions,
 }
 
 impl ListProtectionServers {
@@ -233,9 +246,18 @@ impl ListProtectionServers {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_protection_servers`].
     pub async fn send(self) -> Result<ListProtectionServersOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

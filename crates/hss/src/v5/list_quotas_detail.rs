@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListQuotasDetail {
             client: self.clone(),
             input: ListQuotasDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -121,7 +122,18 @@ impl ListQuotasDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_quotas_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListQuotasDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_quotas_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListQuotasDetailOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -153,7 +165,7 @@ impl ListQuotasDetailRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListQuotasDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -201,6 +213,7 @@ impl Operation for ListQuotasDetailRequest {
 pub struct ListQuotasDetail {
     client: Client,
     input: ListQuotasDetailRequest,
+    options: CallOptions,
 }
 
 impl ListQuotasDetail {
@@ -303,9 +316,18 @@ impl ListQuotasDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_quotas_detail`].
     pub async fn send(self) -> Result<ListQuotasDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

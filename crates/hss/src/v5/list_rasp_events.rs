@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListRaspEvents {
             client: self.clone(),
             input: ListRaspEventsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -127,7 +128,18 @@ impl ListRaspEventsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_rasp_events`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListRaspEventsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_rasp_events`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListRaspEventsOutput> {
         let start_time = required(self.start_time, OPERATION, "start_time")?;
         let end_time = required(self.end_time, OPERATION, "end_time")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -154,7 +166,7 @@ impl ListRaspEventsRequest {
             self.protect_status.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListRaspEventsOutput = response.json().await?;
         output.request_id = request_id;
@@ -199,6 +211,7 @@ impl Operation for ListRaspEventsRequest {
 pub struct ListRaspEvents {
     client: Client,
     input: ListRaspEventsRequest,
+    options: CallOptions,
 }
 
 impl ListRaspEvents {
@@ -289,9 +302,18 @@ impl ListRaspEvents {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_rasp_events`].
     pub async fn send(self) -> Result<ListRaspEventsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListRelatedEvents {
             client: self.clone(),
             input: ListRelatedEventsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -117,7 +118,18 @@ impl ListRelatedEventsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_related_events`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListRelatedEventsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_related_events`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListRelatedEventsOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let category = required(self.category, OPERATION, "category")?;
@@ -132,7 +144,7 @@ impl ListRelatedEventsRequest {
         request = request.query("occur_time", occur_time.to_string());
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListRelatedEventsOutput = response.json().await?;
         output.request_id = request_id;
@@ -174,6 +186,7 @@ impl Operation for ListRelatedEventsRequest {
 pub struct ListRelatedEvents {
     client: Client,
     input: ListRelatedEventsRequest,
+    options: CallOptions,
 }
 
 impl ListRelatedEvents {
@@ -241,9 +254,18 @@ impl ListRelatedEvents {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_related_events`].
     pub async fn send(self) -> Result<ListRelatedEventsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

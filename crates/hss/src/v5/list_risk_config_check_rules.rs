@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListRiskConfigCheckRules {
             client: self.clone(),
             input: ListRiskConfigCheckRulesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -117,7 +118,18 @@ impl ListRiskConfigCheckRulesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_risk_config_check_rules`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListRiskConfigCheckRulesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_risk_config_check_rules`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListRiskConfigCheckRulesOutput> {
         let check_name = required(self.check_name, OPERATION, "check_name")?;
         let standard = required(self.standard, OPERATION, "standard")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -137,7 +149,7 @@ impl ListRiskConfigCheckRulesRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListRiskConfigCheckRulesOutput = response.json().await?;
         output.request_id = request_id;
@@ -181,6 +193,7 @@ impl Operation for ListRiskConfigCheckRulesRequest {
 pub struct ListRiskConfigCheckRules {
     client: Client,
     input: ListRiskConfigCheckRulesRequest,
+    options: CallOptions,
 }
 
 impl ListRiskConfigCheckRules {
@@ -266,9 +279,18 @@ impl ListRiskConfigCheckRules {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_risk_config_check_rules`].
     pub async fn send(self) -> Result<ListRiskConfigCheckRulesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListRiskConfigHosts {
             client: self.clone(),
             input: ListRiskConfigHostsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -111,7 +112,18 @@ impl ListRiskConfigHostsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_risk_config_hosts`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListRiskConfigHostsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_risk_config_hosts`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListRiskConfigHostsOutput> {
         let check_name = required(self.check_name, OPERATION, "check_name")?;
         let standard = required(self.standard, OPERATION, "standard")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -123,7 +135,7 @@ impl ListRiskConfigHostsRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListRiskConfigHostsOutput = response.json().await?;
         output.request_id = request_id;
@@ -165,6 +177,7 @@ impl Operation for ListRiskConfigHostsRequest {
 pub struct ListRiskConfigHosts {
     client: Client,
     input: ListRiskConfigHostsRequest,
+    options: CallOptions,
 }
 
 impl ListRiskConfigHosts {
@@ -235,9 +248,18 @@ impl ListRiskConfigHosts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_risk_config_hosts`].
     pub async fn send(self) -> Result<ListRiskConfigHostsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListSecurityCheckPolicyGroup {
             client: self.clone(),
             input: ListSecurityCheckPolicyGroupRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListSecurityCheckPolicyGroupRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_security_check_policy_group`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSecurityCheckPolicyGroupOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_security_check_policy_group`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSecurityCheckPolicyGroupOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -100,7 +112,7 @@ impl ListSecurityCheckPolicyGroupRequest {
         request = request.query("offset", offset.to_string());
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSecurityCheckPolicyGroupOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for ListSecurityCheckPolicyGroupRequest {
 pub struct ListSecurityCheckPolicyGroup {
     client: Client,
     input: ListSecurityCheckPolicyGroupRequest,
+    options: CallOptions,
 }
 
 impl ListSecurityCheckPolicyGroup {
@@ -176,9 +189,18 @@ impl ListSecurityCheckPolicyGroup {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_security_check_policy_group`].
     pub async fn send(self) -> Result<ListSecurityCheckPolicyGroupOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

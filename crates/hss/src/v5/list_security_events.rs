@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListSecurityEvents {
             client: self.clone(),
             input: ListSecurityEventsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -188,7 +189,18 @@ impl ListSecurityEventsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_security_events`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSecurityEventsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_security_events`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSecurityEventsOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("category", category.as_str().to_owned());
@@ -239,7 +251,7 @@ impl ListSecurityEventsRequest {
         );
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSecurityEventsOutput = response.json().await?;
         output.request_id = request_id;
@@ -301,6 +313,7 @@ impl Operation for ListSecurityEventsRequest {
 pub struct ListSecurityEvents {
     client: Client,
     input: ListSecurityEventsRequest,
+    options: CallOptions,
 }
 
 impl ListSecurityEvents {
@@ -516,9 +529,18 @@ impl ListSecurityEvents {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_security_events`].
     pub async fn send(self) -> Result<ListSecurityEventsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListSecurityGroupPolicies {
             client: self.clone(),
             input: ListSecurityGroupPoliciesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl ListSecurityGroupPoliciesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_security_group_policies`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSecurityGroupPoliciesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_security_group_policies`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSecurityGroupPoliciesOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let offset = required(self.offset, OPERATION, "offset")?;
@@ -108,7 +120,7 @@ impl ListSecurityGroupPoliciesRequest {
         request = request.query("limit", limit.to_string());
         request = request.query("offset", offset.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSecurityGroupPoliciesOutput = response.json().await?;
         output.request_id = request_id;
@@ -147,6 +159,7 @@ impl Operation for ListSecurityGroupPoliciesRequest {
 pub struct ListSecurityGroupPolicies {
     client: Client,
     input: ListSecurityGroupPoliciesRequest,
+    options: CallOptions,
 }
 
 impl ListSecurityGroupPolicies {
@@ -190,9 +203,18 @@ impl ListSecurityGroupPolicies {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_security_group_policies`].
     pub async fn send(self) -> Result<ListSecurityGroupPoliciesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

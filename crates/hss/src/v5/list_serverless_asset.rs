@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListServerlessAsset {
             client: self.clone(),
             input: ListServerlessAssetRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl ListServerlessAssetRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_serverless_asset`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListServerlessAssetOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_serverless_asset`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListServerlessAssetOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -106,7 +118,7 @@ impl ListServerlessAssetRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query("category", category.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListServerlessAssetOutput = response.json().await?;
         output.request_id = request_id;
@@ -145,6 +157,7 @@ impl Operation for ListServerlessAssetRequest {
 pub struct ListServerlessAsset {
     client: Client,
     input: ListServerlessAssetRequest,
+    options: CallOptions,
 }
 
 impl ListServerlessAsset {
@@ -191,9 +204,18 @@ impl ListServerlessAsset {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_serverless_asset`].
     pub async fn send(self) -> Result<ListServerlessAssetOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListServerlessAssetDetail {
             client: self.clone(),
             input: ListServerlessAssetDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ListServerlessAssetDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_serverless_asset_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListServerlessAssetDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_serverless_asset_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListServerlessAssetDetailOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let asset_id = required(self.asset_id, OPERATION, "asset_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -103,7 +115,7 @@ impl ListServerlessAssetDetailRequest {
         request = request.query("category", category.as_str().to_owned());
         request = request.query("asset_id", asset_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListServerlessAssetDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -141,6 +153,7 @@ impl Operation for ListServerlessAssetDetailRequest {
 pub struct ListServerlessAssetDetail {
     client: Client,
     input: ListServerlessAssetDetailRequest,
+    options: CallOptions,
 }
 
 impl ListServerlessAssetDetail {
@@ -180,9 +193,18 @@ impl ListServerlessAssetDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_serverless_asset_detail`].
     pub async fn send(self) -> Result<ListServerlessAssetDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

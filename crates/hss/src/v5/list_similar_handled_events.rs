@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListSimilarHandledEvents {
             client: self.clone(),
             input: ListSimilarHandledEventsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl ListSimilarHandledEventsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_similar_handled_events`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSimilarHandledEventsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_similar_handled_events`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSimilarHandledEventsOutput> {
         let event_id = required(self.event_id, OPERATION, "event_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -98,7 +110,7 @@ impl ListSimilarHandledEventsRequest {
         request = request.query_opt("occur_time", self.occur_time.map(|value| value.to_string()));
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSimilarHandledEventsOutput = response.json().await?;
         output.request_id = request_id;
@@ -137,6 +149,7 @@ impl Operation for ListSimilarHandledEventsRequest {
 pub struct ListSimilarHandledEvents {
     client: Client,
     input: ListSimilarHandledEventsRequest,
+    options: CallOptions,
 }
 
 impl ListSimilarHandledEvents {
@@ -178,9 +191,18 @@ impl ListSimilarHandledEvents {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_similar_handled_events`].
     pub async fn send(self) -> Result<ListSimilarHandledEventsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

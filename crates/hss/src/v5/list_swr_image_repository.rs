@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         ListSwrImageRepository {
             client: self.clone(),
             input: ListSwrImageRepositoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -143,7 +144,18 @@ impl ListSwrImageRepositoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_swr_image_repository`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSwrImageRepositoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_swr_image_repository`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSwrImageRepositoryOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -196,7 +208,7 @@ impl ListSwrImageRepositoryRequest {
         request = request.query_opt("instance_id", self.instance_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSwrImageRepositoryOutput = response.json().await?;
         output.request_id = request_id;
@@ -275,6 +287,7 @@ impl Operation for ListSwrImageRepositoryRequest {
 pub struct ListSwrImageRepository {
     client: Client,
     input: ListSwrImageRepositoryRequest,
+    options: CallOptions,
 }
 
 impl ListSwrImageRepository {
@@ -415,9 +428,18 @@ impl ListSwrImageRepository {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_swr_image_repository`].
     pub async fn send(self) -> Result<ListSwrImageRepositoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListTaskResources {
             client: self.clone(),
             input: ListTaskResourcesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListTaskResourcesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_task_resources`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListTaskResourcesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_task_resources`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListTaskResourcesOutput> {
         self.check()?;
         let task_id = required(self.task_id, OPERATION, "task_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -117,7 +129,7 @@ impl ListTaskResourcesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListTaskResourcesOutput = response.json().await?;
         output.request_id = request_id;
@@ -156,6 +168,7 @@ impl Operation for ListTaskResourcesRequest {
 pub struct ListTaskResources {
     client: Client,
     input: ListTaskResourcesRequest,
+    options: CallOptions,
 }
 
 impl ListTaskResources {
@@ -205,9 +218,18 @@ impl ListTaskResources {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_task_resources`].
     pub async fn send(self) -> Result<ListTaskResourcesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

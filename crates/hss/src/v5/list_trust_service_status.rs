@@ -5,7 +5,7 @@
 use std::fmt;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListTrustServiceStatus {
             client: self.clone(),
             input: ListTrustServiceStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,11 +74,22 @@ impl ListTrustServiceStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_trust_service_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListTrustServiceStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_trust_service_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListTrustServiceStatusOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-security-token", self.x_security_token);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListTrustServiceStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -123,6 +135,7 @@ impl fmt::Debug for ListTrustServiceStatusRequest {
 pub struct ListTrustServiceStatus {
     client: Client,
     input: ListTrustServiceStatusRequest,
+    options: CallOptions,
 }
 
 impl ListTrustServiceStatus {
@@ -141,9 +154,18 @@ impl ListTrustServiceStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_trust_service_status`].
     pub async fn send(self) -> Result<ListTrustServiceStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListUrgentVulnerabilities {
             client: self.clone(),
             input: ListUrgentVulnerabilitiesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ListUrgentVulnerabilitiesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_urgent_vulnerabilities`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListUrgentVulnerabilitiesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_urgent_vulnerabilities`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListUrgentVulnerabilitiesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -142,7 +154,7 @@ impl ListUrgentVulnerabilitiesRequest {
             self.max_scan_time.map(|value| value.to_string()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListUrgentVulnerabilitiesOutput = response.json().await?;
         output.request_id = request_id;
@@ -187,6 +199,7 @@ impl Operation for ListUrgentVulnerabilitiesRequest {
 pub struct ListUrgentVulnerabilities {
     client: Client,
     input: ListUrgentVulnerabilitiesRequest,
+    options: CallOptions,
 }
 
 impl ListUrgentVulnerabilities {
@@ -272,9 +285,18 @@ impl ListUrgentVulnerabilities {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_urgent_vulnerabilities`].
     pub async fn send(self) -> Result<ListUrgentVulnerabilitiesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListUserChangeHistories {
             client: self.clone(),
             input: ListUserChangeHistoriesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -125,7 +126,18 @@ impl ListUserChangeHistoriesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_user_change_histories`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListUserChangeHistoriesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_user_change_histories`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListUserChangeHistoriesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("host_name", self.host_name);
         request = request.query_opt("host_id", self.host_id);
@@ -146,7 +158,7 @@ impl ListUserChangeHistoriesRequest {
         request = request.query_opt("start_time", self.start_time.map(|value| value.to_string()));
         request = request.query_opt("end_time", self.end_time.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListUserChangeHistoriesOutput = response.json().await?;
         output.request_id = request_id;
@@ -192,6 +204,7 @@ impl Operation for ListUserChangeHistoriesRequest {
 pub struct ListUserChangeHistories {
     client: Client,
     input: ListUserChangeHistoriesRequest,
+    options: CallOptions,
 }
 
 impl ListUserChangeHistories {
@@ -291,9 +304,18 @@ impl ListUserChangeHistories {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_user_change_histories`].
     pub async fn send(self) -> Result<ListUserChangeHistoriesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListUserStatistics {
             client: self.clone(),
             input: ListUserStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,7 +103,18 @@ impl ListUserStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_user_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListUserStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_user_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListUserStatisticsOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -111,7 +123,7 @@ impl ListUserStatisticsRequest {
         request = request.query_opt("user_name", self.user_name);
         request = request.query("category", category.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListUserStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -151,6 +163,7 @@ impl Operation for ListUserStatisticsRequest {
 pub struct ListUserStatistics {
     client: Client,
     input: ListUserStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListUserStatistics {
@@ -203,9 +216,18 @@ impl ListUserStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_user_statistics`].
     pub async fn send(self) -> Result<ListUserStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListUsers {
             client: self.clone(),
             input: ListUsersRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -128,7 +129,18 @@ impl ListUsersRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_users`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListUsersOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_users`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListUsersOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("host_id", self.host_id);
         request = request.query_opt("user_name", self.user_name);
@@ -160,7 +172,7 @@ impl ListUsersRequest {
             self.part_match.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListUsersOutput = response.json().await?;
         output.request_id = request_id;
@@ -207,6 +219,7 @@ impl Operation for ListUsersRequest {
 pub struct ListUsers {
     client: Client,
     input: ListUsersRequest,
+    options: CallOptions,
 }
 
 impl ListUsers {
@@ -312,9 +325,18 @@ impl ListUsers {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_users`].
     pub async fn send(self) -> Result<ListUsersOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

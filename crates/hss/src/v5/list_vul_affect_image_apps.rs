@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListVulAffectImageApps {
             client: self.clone(),
             input: ListVulAffectImageAppsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -109,7 +110,18 @@ impl ListVulAffectImageAppsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_affect_image_apps`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulAffectImageAppsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_affect_image_apps`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulAffectImageAppsOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let is_handled = required(self.is_handled, OPERATION, "is_handled")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
@@ -123,7 +135,7 @@ impl ListVulAffectImageAppsRequest {
         request = request.query("image_type", image_type.as_str().to_owned());
         request = request.query("vul_id", vul_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulAffectImageAppsOutput = response.json().await?;
         output.request_id = request_id;
@@ -165,6 +177,7 @@ impl Operation for ListVulAffectImageAppsRequest {
 pub struct ListVulAffectImageApps {
     client: Client,
     input: ListVulAffectImageAppsRequest,
+    options: CallOptions,
 }
 
 impl ListVulAffectImageApps {
@@ -229,9 +242,18 @@ impl ListVulAffectImageApps {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_affect_image_apps`].
     pub async fn send(self) -> Result<ListVulAffectImageAppsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

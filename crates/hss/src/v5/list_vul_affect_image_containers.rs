@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListVulAffectImageContainers {
             client: self.clone(),
             input: ListVulAffectImageContainersRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ListVulAffectImageContainersRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_affect_image_containers`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulAffectImageContainersOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_affect_image_containers`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulAffectImageContainersOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let image_digest = required(self.image_digest, OPERATION, "image_digest")?;
         let image_name = required(self.image_name, OPERATION, "image_name")?;
@@ -130,7 +142,7 @@ impl ListVulAffectImageContainersRequest {
         request = request.query("image_version", image_version);
         request = request.query("agent_id", agent_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulAffectImageContainersOutput = response.json().await?;
         output.request_id = request_id;
@@ -174,6 +186,7 @@ impl Operation for ListVulAffectImageContainersRequest {
 pub struct ListVulAffectImageContainers {
     client: Client,
     input: ListVulAffectImageContainersRequest,
+    options: CallOptions,
 }
 
 impl ListVulAffectImageContainers {
@@ -241,9 +254,18 @@ impl ListVulAffectImageContainers {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_affect_image_containers`].
     pub async fn send(self) -> Result<ListVulAffectImageContainersOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

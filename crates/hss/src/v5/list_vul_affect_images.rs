@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListVulAffectImages {
             client: self.clone(),
             input: ListVulAffectImagesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -144,7 +145,18 @@ impl ListVulAffectImagesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_affect_images`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulAffectImagesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_affect_images`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulAffectImagesOutput> {
         let is_handled = required(self.is_handled, OPERATION, "is_handled")?;
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
@@ -168,7 +180,7 @@ impl ListVulAffectImagesRequest {
         request = request.query_opt("status", self.status.map(|value| value.as_str().to_owned()));
         request = request.query_opt("cluster_id", self.cluster_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulAffectImagesOutput = response.json().await?;
         output.request_id = request_id;
@@ -217,6 +229,7 @@ impl Operation for ListVulAffectImagesRequest {
 pub struct ListVulAffectImages {
     client: Client,
     input: ListVulAffectImagesRequest,
+    options: CallOptions,
 }
 
 impl ListVulAffectImages {
@@ -343,9 +356,18 @@ impl ListVulAffectImages {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_affect_images`].
     pub async fn send(self) -> Result<ListVulAffectImagesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListVulContainerApps {
             client: self.clone(),
             input: ListVulContainerAppsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,7 +101,18 @@ impl ListVulContainerAppsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_container_apps`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulContainerAppsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_container_apps`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulContainerAppsOutput> {
         let container_id = required(self.container_id, OPERATION, "container_id")?;
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let handle_status = required(self.handle_status, OPERATION, "handle_status")?;
@@ -112,7 +124,7 @@ impl ListVulContainerAppsRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulContainerAppsOutput = response.json().await?;
         output.request_id = request_id;
@@ -153,6 +165,7 @@ impl Operation for ListVulContainerAppsRequest {
 pub struct ListVulContainerApps {
     client: Client,
     input: ListVulContainerAppsRequest,
+    options: CallOptions,
 }
 
 impl ListVulContainerApps {
@@ -204,9 +217,18 @@ impl ListVulContainerApps {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_container_apps`].
     pub async fn send(self) -> Result<ListVulContainerAppsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

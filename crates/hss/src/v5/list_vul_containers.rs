@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListVulContainers {
             client: self.clone(),
             input: ListVulContainersRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -116,7 +117,18 @@ impl ListVulContainersRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_containers`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulContainersOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_containers`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulContainersOutput> {
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -142,7 +154,7 @@ impl ListVulContainersRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulContainersOutput = response.json().await?;
         output.request_id = request_id;
@@ -189,6 +201,7 @@ impl Operation for ListVulContainersRequest {
 pub struct ListVulContainers {
     client: Client,
     input: ListVulContainersRequest,
+    options: CallOptions,
 }
 
 impl ListVulContainers {
@@ -276,9 +289,18 @@ impl ListVulContainers {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_containers`].
     pub async fn send(self) -> Result<ListVulContainersOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

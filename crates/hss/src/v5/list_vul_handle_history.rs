@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListVulHandleHistory {
             client: self.clone(),
             input: ListVulHandleHistoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -130,7 +131,18 @@ impl ListVulHandleHistoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_handle_history`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulHandleHistoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_handle_history`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulHandleHistoryOutput> {
         let enterprise_project_id = required(
             self.enterprise_project_id,
             OPERATION,
@@ -166,7 +178,7 @@ impl ListVulHandleHistoryRequest {
         request = request.query("limit", limit.to_string());
         request = request.query("offset", offset.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulHandleHistoryOutput = response.json().await?;
         output.request_id = request_id;
@@ -216,6 +228,7 @@ impl Operation for ListVulHandleHistoryRequest {
 pub struct ListVulHandleHistory {
     client: Client,
     input: ListVulHandleHistoryRequest,
+    options: CallOptions,
 }
 
 impl ListVulHandleHistory {
@@ -327,9 +340,18 @@ impl ListVulHandleHistory {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_handle_history`].
     pub async fn send(self) -> Result<ListVulHandleHistoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListVulHostApps {
             client: self.clone(),
             input: ListVulHostAppsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -113,7 +114,18 @@ impl ListVulHostAppsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_host_apps`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulHostAppsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_host_apps`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulHostAppsOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("host_id", host_id);
@@ -131,7 +143,7 @@ impl ListVulHostAppsRequest {
             self.is_container.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulHostAppsOutput = response.json().await?;
         output.request_id = request_id;
@@ -174,6 +186,7 @@ impl Operation for ListVulHostAppsRequest {
 pub struct ListVulHostApps {
     client: Client,
     input: ListVulHostAppsRequest,
+    options: CallOptions,
 }
 
 impl ListVulHostApps {
@@ -252,9 +265,18 @@ impl ListVulHostApps {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_host_apps`].
     pub async fn send(self) -> Result<ListVulHostAppsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListVulHostBackups {
             client: self.clone(),
             input: ListVulHostBackupsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,7 +103,18 @@ impl ListVulHostBackupsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_host_backups`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulHostBackupsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_host_backups`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulHostBackupsOutput> {
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -112,7 +124,7 @@ impl ListVulHostBackupsRequest {
         request = request.query("vul_id", vul_id);
         request = request.query("host_id", host_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulHostBackupsOutput = response.json().await?;
         output.request_id = request_id;
@@ -152,6 +164,7 @@ impl Operation for ListVulHostBackupsRequest {
 pub struct ListVulHostBackups {
     client: Client,
     input: ListVulHostBackupsRequest,
+    options: CallOptions,
 }
 
 impl ListVulHostBackups {
@@ -205,9 +218,18 @@ impl ListVulHostBackups {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_host_backups`].
     pub async fn send(self) -> Result<ListVulHostBackupsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

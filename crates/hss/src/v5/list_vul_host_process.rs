@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListVulHostProcess {
             client: self.clone(),
             input: ListVulHostProcessRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -108,7 +109,18 @@ impl ListVulHostProcessRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_host_process`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulHostProcessOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_host_process`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulHostProcessOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("host_id", host_id);
@@ -122,7 +134,7 @@ impl ListVulHostProcessRequest {
         );
         request = request.query_opt("container_id", self.container_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulHostProcessOutput = response.json().await?;
         output.request_id = request_id;
@@ -164,6 +176,7 @@ impl Operation for ListVulHostProcessRequest {
 pub struct ListVulHostProcess {
     client: Client,
     input: ListVulHostProcessRequest,
+    options: CallOptions,
 }
 
 impl ListVulHostProcess {
@@ -231,9 +244,18 @@ impl ListVulHostProcess {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_host_process`].
     pub async fn send(self) -> Result<ListVulHostProcessOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListVulHostVaults {
             client: self.clone(),
             input: ListVulHostVaultsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ListVulHostVaultsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_host_vaults`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulHostVaultsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_host_vaults`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulHostVaultsOutput> {
         let backup_info_id = required(self.backup_info_id, OPERATION, "backup_info_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -103,7 +115,7 @@ impl ListVulHostVaultsRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query("backup_info_id", backup_info_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulHostVaultsOutput = response.json().await?;
         output.request_id = request_id;
@@ -142,6 +154,7 @@ impl Operation for ListVulHostVaultsRequest {
 pub struct ListVulHostVaults {
     client: Client,
     input: ListVulHostVaultsRequest,
+    options: CallOptions,
 }
 
 impl ListVulHostVaults {
@@ -187,9 +200,18 @@ impl ListVulHostVaults {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_host_vaults`].
     pub async fn send(self) -> Result<ListVulHostVaultsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

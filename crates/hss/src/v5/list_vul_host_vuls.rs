@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListVulHostVuls {
             client: self.clone(),
             input: ListVulHostVulsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -139,7 +140,18 @@ impl ListVulHostVulsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_host_vuls`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulHostVulsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_host_vuls`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulHostVulsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -170,7 +182,7 @@ impl ListVulHostVulsRequest {
         );
         request = request.query_opt("host_id_list", self.host_id_list);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulHostVulsOutput = response.json().await?;
         output.request_id = request_id;
@@ -221,6 +233,7 @@ impl Operation for ListVulHostVulsRequest {
 pub struct ListVulHostVuls {
     client: Client,
     input: ListVulHostVulsRequest,
+    options: CallOptions,
 }
 
 impl ListVulHostVuls {
@@ -350,9 +363,18 @@ impl ListVulHostVuls {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_host_vuls`].
     pub async fn send(self) -> Result<ListVulHostVulsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListVulHosts {
             client: self.clone(),
             input: ListVulHostsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -169,7 +170,18 @@ impl ListVulHostsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_hosts`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulHostsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_hosts`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulHostsOutput> {
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -223,7 +235,7 @@ impl ListVulHostsRequest {
             self.node_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulHostsOutput = response.json().await?;
         output.request_id = request_id;
@@ -283,6 +295,7 @@ impl Operation for ListVulHostsRequest {
 pub struct ListVulHosts {
     client: Client,
     input: ListVulHostsRequest,
+    options: CallOptions,
 }
 
 impl ListVulHosts {
@@ -450,9 +463,18 @@ impl ListVulHosts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_hosts`].
     pub async fn send(self) -> Result<ListVulHostsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

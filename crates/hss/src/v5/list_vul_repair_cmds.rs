@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListVulRepairCmds {
             client: self.clone(),
             input: ListVulRepairCmdsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -113,7 +114,18 @@ impl ListVulRepairCmdsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_repair_cmds`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulRepairCmdsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_repair_cmds`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulRepairCmdsOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -129,7 +141,7 @@ impl ListVulRepairCmdsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulRepairCmdsOutput = response.json().await?;
         output.request_id = request_id;
@@ -170,6 +182,7 @@ impl Operation for ListVulRepairCmdsRequest {
 pub struct ListVulRepairCmds {
     client: Client,
     input: ListVulRepairCmdsRequest,
+    options: CallOptions,
 }
 
 impl ListVulRepairCmds {
@@ -235,9 +248,18 @@ impl ListVulRepairCmds {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_repair_cmds`].
     pub async fn send(self) -> Result<ListVulRepairCmdsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListVulRepairFailedDetail {
             client: self.clone(),
             input: ListVulRepairFailedDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl ListVulRepairFailedDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_repair_failed_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulRepairFailedDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_repair_failed_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulRepairFailedDetailOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -99,7 +111,7 @@ impl ListVulRepairFailedDetailRequest {
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("vul_id", vul_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulRepairFailedDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -138,6 +150,7 @@ impl Operation for ListVulRepairFailedDetailRequest {
 pub struct ListVulRepairFailedDetail {
     client: Client,
     input: ListVulRepairFailedDetailRequest,
+    options: CallOptions,
 }
 
 impl ListVulRepairFailedDetail {
@@ -175,9 +188,18 @@ impl ListVulRepairFailedDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_repair_failed_detail`].
     pub async fn send(self) -> Result<ListVulRepairFailedDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListVulRepoImage {
             client: self.clone(),
             input: ListVulRepoImageRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -120,7 +121,18 @@ impl ListVulRepoImageRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_repo_image`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulRepoImageOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_repo_image`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulRepoImageOutput> {
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("vul_id", vul_id);
@@ -133,7 +145,7 @@ impl ListVulRepoImageRequest {
         request = request.query_opt("app_name", self.app_name);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulRepoImageOutput = response.json().await?;
         output.request_id = request_id;
@@ -177,6 +189,7 @@ impl Operation for ListVulRepoImageRequest {
 pub struct ListVulRepoImage {
     client: Client,
     input: ListVulRepoImageRequest,
+    options: CallOptions,
 }
 
 impl ListVulRepoImage {
@@ -262,9 +275,18 @@ impl ListVulRepoImage {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_repo_image`].
     pub async fn send(self) -> Result<ListVulRepoImageOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListVulWhiteList {
             client: self.clone(),
             input: ListVulWhiteListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,7 +101,18 @@ impl ListVulWhiteListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_white_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulWhiteListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_white_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulWhiteListOutput> {
         let limit = required(self.limit, OPERATION, "limit")?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -113,7 +125,7 @@ impl ListVulWhiteListRequest {
             self.vul_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulWhiteListOutput = response.json().await?;
         output.request_id = request_id;
@@ -153,6 +165,7 @@ impl Operation for ListVulWhiteListRequest {
 pub struct ListVulWhiteList {
     client: Client,
     input: ListVulWhiteListRequest,
+    options: CallOptions,
 }
 
 impl ListVulWhiteList {
@@ -204,9 +217,18 @@ impl ListVulWhiteList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_white_list`].
     pub async fn send(self) -> Result<ListVulWhiteListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

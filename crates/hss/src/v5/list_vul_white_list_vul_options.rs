@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListVulWhiteListVulOptions {
             client: self.clone(),
             input: ListVulWhiteListVulOptionsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListVulWhiteListVulOptionsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_vul_white_list_vul_options`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListVulWhiteListVulOptionsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_vul_white_list_vul_options`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListVulWhiteListVulOptionsOutput> {
         let limit = required(self.limit, OPERATION, "limit")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -125,7 +137,7 @@ impl ListVulWhiteListVulOptionsRequest {
         );
         request = request.query_opt("vul_name", self.vul_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListVulWhiteListVulOptionsOutput = response.json().await?;
         output.request_id = request_id;
@@ -168,6 +180,7 @@ impl Operation for ListVulWhiteListVulOptionsRequest {
 pub struct ListVulWhiteListVulOptions {
     client: Client,
     input: ListVulWhiteListVulOptionsRequest,
+    options: CallOptions,
 }
 
 impl ListVulWhiteListVulOptions {
@@ -234,9 +247,18 @@ impl ListVulWhiteListVulOptions {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_vul_white_list_vul_options`].
     pub async fn send(self) -> Result<ListVulWhiteListVulOptionsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

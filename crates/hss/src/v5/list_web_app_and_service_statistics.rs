@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListWebAppAndServiceStatistics {
             client: self.clone(),
             input: ListWebAppAndServiceStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ListWebAppAndServiceStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_app_and_service_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebAppAndServiceStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_app_and_service_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebAppAndServiceStatisticsOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let catalogue = required(self.catalogue, OPERATION, "catalogue")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -116,7 +128,7 @@ impl ListWebAppAndServiceStatisticsRequest {
         request = request.query_opt("name", self.name);
         request = request.query("catalogue", catalogue.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebAppAndServiceStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -158,6 +170,7 @@ impl Operation for ListWebAppAndServiceStatisticsRequest {
 pub struct ListWebAppAndServiceStatistics {
     client: Client,
     input: ListWebAppAndServiceStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListWebAppAndServiceStatistics {
@@ -215,9 +228,18 @@ impl ListWebAppAndServiceStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_app_and_service_statistics`].
     pub async fn send(self) -> Result<ListWebAppAndServiceStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListWebAppAndServices {
             client: self.clone(),
             input: ListWebAppAndServicesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -136,7 +137,18 @@ impl ListWebAppAndServicesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_app_and_services`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebAppAndServicesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_app_and_services`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebAppAndServicesOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let catalogue = required(self.catalogue, OPERATION, "catalogue")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -156,7 +168,7 @@ impl ListWebAppAndServicesRequest {
             self.part_match.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebAppAndServicesOutput = response.json().await?;
         output.request_id = request_id;
@@ -203,6 +215,7 @@ impl Operation for ListWebAppAndServicesRequest {
 pub struct ListWebAppAndServices {
     client: Client,
     input: ListWebAppAndServicesRequest,
+    options: CallOptions,
 }
 
 impl ListWebAppAndServices {
@@ -309,9 +322,18 @@ impl ListWebAppAndServices {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_app_and_services`].
     pub async fn send(self) -> Result<ListWebAppAndServicesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

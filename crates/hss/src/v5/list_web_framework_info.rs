@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWebFrameworkInfo {
             client: self.clone(),
             input: ListWebFrameworkInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ListWebFrameworkInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_framework_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebFrameworkInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_framework_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebFrameworkInfoOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -104,7 +116,7 @@ impl ListWebFrameworkInfoRequest {
         request = request.query("category", category.as_str().to_owned());
         request = request.query_opt("file_name", self.file_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebFrameworkInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -143,6 +155,7 @@ impl Operation for ListWebFrameworkInfoRequest {
 pub struct ListWebFrameworkInfo {
     client: Client,
     input: ListWebFrameworkInfoRequest,
+    options: CallOptions,
 }
 
 impl ListWebFrameworkInfo {
@@ -186,9 +199,18 @@ impl ListWebFrameworkInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_framework_info`].
     pub async fn send(self) -> Result<ListWebFrameworkInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWebFrameworkStatistics {
             client: self.clone(),
             input: ListWebFrameworkStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -99,7 +100,18 @@ impl ListWebFrameworkStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_framework_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebFrameworkStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_framework_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebFrameworkStatisticsOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -108,7 +120,7 @@ impl ListWebFrameworkStatisticsRequest {
         request = request.query("category", category.as_str().to_owned());
         request = request.query_opt("file_name", self.file_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebFrameworkStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -149,6 +161,7 @@ impl Operation for ListWebFrameworkStatisticsRequest {
 pub struct ListWebFrameworkStatistics {
     client: Client,
     input: ListWebFrameworkStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListWebFrameworkStatistics {
@@ -200,9 +213,18 @@ impl ListWebFrameworkStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_framework_statistics`].
     pub async fn send(self) -> Result<ListWebFrameworkStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

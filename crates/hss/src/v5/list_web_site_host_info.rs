@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListWebSiteHostInfo {
             client: self.clone(),
             input: ListWebSiteHostInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -116,7 +117,18 @@ impl ListWebSiteHostInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_site_host_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebSiteHostInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_site_host_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebSiteHostInfoOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let domain = required(self.domain, OPERATION, "domain")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -132,7 +144,7 @@ impl ListWebSiteHostInfoRequest {
             self.part_match.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebSiteHostInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -175,6 +187,7 @@ impl Operation for ListWebSiteHostInfoRequest {
 pub struct ListWebSiteHostInfo {
     client: Client,
     input: ListWebSiteHostInfoRequest,
+    options: CallOptions,
 }
 
 impl ListWebSiteHostInfo {
@@ -250,9 +263,18 @@ impl ListWebSiteHostInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_site_host_info`].
     pub async fn send(self) -> Result<ListWebSiteHostInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

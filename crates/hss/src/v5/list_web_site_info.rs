@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWebSiteInfo {
             client: self.clone(),
             input: ListWebSiteInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ListWebSiteInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_site_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebSiteInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_site_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebSiteInfoOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let category = required(self.category, OPERATION, "category")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -104,7 +116,7 @@ impl ListWebSiteInfoRequest {
         request = request.query("category", category.as_str().to_owned());
         request = request.query_opt("domain", self.domain);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebSiteInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -143,6 +155,7 @@ impl Operation for ListWebSiteInfoRequest {
 pub struct ListWebSiteInfo {
     client: Client,
     input: ListWebSiteInfoRequest,
+    options: CallOptions,
 }
 
 impl ListWebSiteInfo {
@@ -186,9 +199,18 @@ impl ListWebSiteInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_site_info`].
     pub async fn send(self) -> Result<ListWebSiteInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWebTamperEvent {
             client: self.clone(),
             input: ListWebTamperEventRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -167,7 +168,18 @@ impl ListWebTamperEventRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_tamper_event`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebTamperEventOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_tamper_event`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebTamperEventOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -199,7 +211,7 @@ impl ListWebTamperEventRequest {
             self.end_event_time.map(|value| value.to_string()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebTamperEventOutput = response.json().await?;
         output.request_id = request_id;
@@ -253,6 +265,7 @@ impl Operation for ListWebTamperEventRequest {
 pub struct ListWebTamperEvent {
     client: Client,
     input: ListWebTamperEventRequest,
+    options: CallOptions,
 }
 
 impl ListWebTamperEvent {
@@ -417,9 +430,18 @@ impl ListWebTamperEvent {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_tamper_event`].
     pub async fn send(self) -> Result<ListWebTamperEventOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

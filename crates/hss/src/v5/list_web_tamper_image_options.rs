@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWebTamperImageOptions {
             client: self.clone(),
             input: ListWebTamperImageOptionsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ListWebTamperImageOptionsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_tamper_image_options`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebTamperImageOptionsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_tamper_image_options`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebTamperImageOptionsOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -126,7 +138,7 @@ impl ListWebTamperImageOptionsRequest {
         request = request.query("image_type", image_type.as_str().to_owned());
         request = request.query_opt("image_name", self.image_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebTamperImageOptionsOutput = response.json().await?;
         output.request_id = request_id;
@@ -170,6 +182,7 @@ impl Operation for ListWebTamperImageOptionsRequest {
 pub struct ListWebTamperImageOptions {
     client: Client,
     input: ListWebTamperImageOptionsRequest,
+    options: CallOptions,
 }
 
 impl ListWebTamperImageOptions {
@@ -248,9 +261,18 @@ impl ListWebTamperImageOptions {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_tamper_image_options`].
     pub async fn send(self) -> Result<ListWebTamperImageOptionsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

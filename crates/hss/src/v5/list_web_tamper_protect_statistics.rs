@@ -3,7 +3,7 @@
 //! ListWebTamperProtectStatistics: Gets container web tamper protection statistics
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ListWebTamperProtectStatistics {
             client: self.clone(),
             input: ListWebTamperProtectStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,13 +87,24 @@ impl ListWebTamperProtectStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_tamper_protect_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebTamperProtectStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_tamper_protect_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebTamperProtectStatisticsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("begin_time", self.begin_time.map(|value| value.to_string()));
         request = request.query_opt("end_time", self.end_time.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebTamperProtectStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for ListWebTamperProtectStatisticsRequest {
 pub struct ListWebTamperProtectStatistics {
     client: Client,
     input: ListWebTamperProtectStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ListWebTamperProtectStatistics {
@@ -170,9 +183,18 @@ impl ListWebTamperProtectStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_tamper_protect_statistics`].
     pub async fn send(self) -> Result<ListWebTamperProtectStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

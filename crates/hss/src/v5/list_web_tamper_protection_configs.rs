@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWebTamperProtectionConfigs {
             client: self.clone(),
             input: ListWebTamperProtectionConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -145,7 +146,18 @@ impl ListWebTamperProtectionConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_tamper_protection_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebTamperProtectionConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_tamper_protection_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebTamperProtectionConfigsOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -167,7 +179,7 @@ impl ListWebTamperProtectionConfigsRequest {
         request = request.query_opt("host_id", self.host_id);
         request = request.query_opt("host_private_ip", self.host_private_ip);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebTamperProtectionConfigsOutput = response.json().await?;
         output.request_id = request_id;
@@ -218,6 +230,7 @@ impl Operation for ListWebTamperProtectionConfigsRequest {
 pub struct ListWebTamperProtectionConfigs {
     client: Client,
     input: ListWebTamperProtectionConfigsRequest,
+    options: CallOptions,
 }
 
 impl ListWebTamperProtectionConfigs {
@@ -351,9 +364,18 @@ impl ListWebTamperProtectionConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_tamper_protection_configs`].
     pub async fn send(self) -> Result<ListWebTamperProtectionConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWebTamperProtectionContainer {
             client: self.clone(),
             input: ListWebTamperProtectionContainerRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -128,7 +129,18 @@ impl ListWebTamperProtectionContainerRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_tamper_protection_container`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebTamperProtectionContainerOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_tamper_protection_container`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebTamperProtectionContainerOutput> {
         let protection_config_id =
             required(self.protection_config_id, OPERATION, "protection_config_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -143,7 +155,7 @@ impl ListWebTamperProtectionContainerRequest {
         request = request.query_opt("container_id", self.container_id);
         request = request.query_opt("status", self.status.map(|value| value.as_str().to_owned()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebTamperProtectionContainerOutput = response.json().await?;
         output.request_id = request_id;
@@ -193,6 +205,7 @@ impl Operation for ListWebTamperProtectionContainerRequest {
 pub struct ListWebTamperProtectionContainer {
     client: Client,
     input: ListWebTamperProtectionContainerRequest,
+    options: CallOptions,
 }
 
 impl ListWebTamperProtectionContainer {
@@ -287,9 +300,18 @@ impl ListWebTamperProtectionContainer {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_tamper_protection_container`].
     pub async fn send(self) -> Result<ListWebTamperProtectionContainerOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListWebTamperProtectionDirectory {
             client: self.clone(),
             input: ListWebTamperProtectionDirectoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -119,7 +120,18 @@ impl ListWebTamperProtectionDirectoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_web_tamper_protection_directory`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWebTamperProtectionDirectoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_web_tamper_protection_directory`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWebTamperProtectionDirectoryOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let protection_config_id =
             required(self.protection_config_id, OPERATION, "protection_config_id")?;
@@ -133,7 +145,7 @@ impl ListWebTamperProtectionDirectoryRequest {
         request = request.query_opt("status", self.status.map(|value| value.as_str().to_owned()));
         request = request.query_opt("protect_directory", self.protect_directory);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWebTamperProtectionDirectoryOutput = response.json().await?;
         output.request_id = request_id;
@@ -181,6 +193,7 @@ impl Operation for ListWebTamperProtectionDirectoryRequest {
 pub struct ListWebTamperProtectionDirectory {
     client: Client,
     input: ListWebTamperProtectionDirectoryRequest,
+    options: CallOptions,
 }
 
 impl ListWebTamperProtectionDirectory {
@@ -260,9 +273,18 @@ impl ListWebTamperProtectionDirectory {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_web_tamper_protection_directory`].
     pub async fn send(self) -> Result<ListWebTamperProtectionDirectoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

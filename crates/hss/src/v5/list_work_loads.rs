@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListWorkLoads {
             client: self.clone(),
             input: ListWorkLoadsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl ListWorkLoadsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_work_loads`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWorkLoadsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_work_loads`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWorkLoadsOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let workload_type = required(self.workload_type, OPERATION, "workload_type")?;
@@ -103,7 +115,7 @@ impl ListWorkLoadsRequest {
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("workload_type", workload_type.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ListWorkLoadsOutput {
@@ -144,6 +156,7 @@ impl Operation for ListWorkLoadsRequest {
 pub struct ListWorkLoads {
     client: Client,
     input: ListWorkLoadsRequest,
+    options: CallOptions,
 }
 
 impl ListWorkLoads {
@@ -183,9 +196,18 @@ impl ListWorkLoads {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_work_loads`].
     pub async fn send(self) -> Result<ListWorkLoadsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ModifyCicdConfiguration {
             client: self.clone(),
             input: ModifyCicdConfigurationRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl ModifyCicdConfigurationRequest {
     }
 
     /// Sends the request with `client`; see [`Client::modify_cicd_configuration`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ModifyCicdConfigurationOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::modify_cicd_configuration`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ModifyCicdConfigurationOutput> {
         let cicd_id = required(self.cicd_id, OPERATION, "cicd_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("cicd_id", cicd_id);
@@ -98,7 +110,7 @@ impl ModifyCicdConfigurationRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ModifyCicdConfigurationOutput { request_id })
@@ -134,6 +146,7 @@ impl Operation for ModifyCicdConfigurationRequest {
 pub struct ModifyCicdConfiguration {
     client: Client,
     input: ModifyCicdConfigurationRequest,
+    options: CallOptions,
 }
 
 impl ModifyCicdConfiguration {
@@ -169,9 +182,18 @@ impl ModifyCicdConfiguration {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::modify_cicd_configuration`].
     pub async fn send(self) -> Result<ModifyCicdConfigurationOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

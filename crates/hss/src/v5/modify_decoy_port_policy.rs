@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -57,6 +57,7 @@ impl Client {
         ModifyDecoyPortPolicy {
             client: self.clone(),
             input: ModifyDecoyPortPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ModifyDecoyPortPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::modify_decoy_port_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ModifyDecoyPortPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::modify_decoy_port_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ModifyDecoyPortPolicyOutput> {
         self.check()?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -113,7 +125,7 @@ impl ModifyDecoyPortPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ModifyDecoyPortPolicyOutput { request_id })
@@ -149,6 +161,7 @@ impl Operation for ModifyDecoyPortPolicyRequest {
 pub struct ModifyDecoyPortPolicy {
     client: Client,
     input: ModifyDecoyPortPolicyRequest,
+    options: CallOptions,
 }
 
 impl ModifyDecoyPortPolicy {
@@ -184,9 +197,18 @@ impl ModifyDecoyPortPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::modify_decoy_port_policy`].
     pub async fn send(self) -> Result<ModifyDecoyPortPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ModifyLoginCommonIp {
             client: self.clone(),
             input: ModifyLoginCommonIpRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl ModifyLoginCommonIpRequest {
     }
 
     /// Sends the request with `client`; see [`Client::modify_login_common_ip`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ModifyLoginCommonIpOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::modify_login_common_ip`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ModifyLoginCommonIpOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -99,7 +111,7 @@ impl ModifyLoginCommonIpRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ModifyLoginCommonIpOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for ModifyLoginCommonIpRequest {
 pub struct ModifyLoginCommonIp {
     client: Client,
     input: ModifyLoginCommonIpRequest,
+    options: CallOptions,
 }
 
 impl ModifyLoginCommonIp {
@@ -159,9 +172,18 @@ impl ModifyLoginCommonIp {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::modify_login_common_ip`].
     pub async fn send(self) -> Result<ModifyLoginCommonIpOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

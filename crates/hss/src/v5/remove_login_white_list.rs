@@ -3,7 +3,7 @@
 //! RemoveLoginWhiteList: Deletes login whitelist entries
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         RemoveLoginWhiteList {
             client: self.clone(),
             input: RemoveLoginWhiteListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl RemoveLoginWhiteListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::remove_login_white_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<RemoveLoginWhiteListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::remove_login_white_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<RemoveLoginWhiteListOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(RemoveLoginWhiteListOutput { request_id })
@@ -120,6 +132,7 @@ impl Operation for RemoveLoginWhiteListRequest {
 pub struct RemoveLoginWhiteList {
     client: Client,
     input: RemoveLoginWhiteListRequest,
+    options: CallOptions,
 }
 
 impl RemoveLoginWhiteList {
@@ -147,9 +160,18 @@ impl RemoveLoginWhiteList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::remove_login_white_list`].
     pub async fn send(self) -> Result<RemoveLoginWhiteListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         RestoreDuplicationInfo {
             client: self.clone(),
             input: RestoreDuplicationInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl RestoreDuplicationInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::restore_duplication_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<RestoreDuplicationInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::restore_duplication_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<RestoreDuplicationInfoOutput> {
         let backup_id = required(self.backup_id, OPERATION, "backup_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("backup_id", backup_id);
@@ -102,7 +114,7 @@ impl RestoreDuplicationInfoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(RestoreDuplicationInfoOutput { request_id })
@@ -139,6 +151,7 @@ impl Operation for RestoreDuplicationInfoRequest {
 pub struct RestoreDuplicationInfo {
     client: Client,
     input: RestoreDuplicationInfoRequest,
+    options: CallOptions,
 }
 
 impl RestoreDuplicationInfo {
@@ -180,9 +193,18 @@ impl RestoreDuplicationInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::restore_duplication_info`].
     pub async fn send(self) -> Result<RestoreDuplicationInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         RunBaselineDetect {
             client: self.clone(),
             input: RunBaselineDetectRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,13 +83,24 @@ impl RunBaselineDetectRequest {
     }
 
     /// Sends the request with `client`; see [`Client::run_baseline_detect`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<RunBaselineDetectOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::run_baseline_detect`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<RunBaselineDetectOutput> {
         let group_id = required(self.group_id, OPERATION, "group_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("group_id", group_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(RunBaselineDetectOutput { request_id })
@@ -124,6 +136,7 @@ impl Operation for RunBaselineDetectRequest {
 pub struct RunBaselineDetect {
     client: Client,
     input: RunBaselineDetectRequest,
+    options: CallOptions,
 }
 
 impl RunBaselineDetect {
@@ -151,9 +164,18 @@ impl RunBaselineDetect {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::run_baseline_detect`].
     pub async fn send(self) -> Result<RunBaselineDetectOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         RunHostAssetManualCollect {
             client: self.clone(),
             input: RunHostAssetManualCollectRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl RunHostAssetManualCollectRequest {
     }
 
     /// Sends the request with `client`; see [`Client::run_host_asset_manual_collect`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<RunHostAssetManualCollectOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::run_host_asset_manual_collect`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<RunHostAssetManualCollectOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -98,7 +110,7 @@ impl RunHostAssetManualCollectRequest {
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("host_id", host_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(RunHostAssetManualCollectOutput { request_id })
@@ -136,6 +148,7 @@ impl Operation for RunHostAssetManualCollectRequest {
 pub struct RunHostAssetManualCollect {
     client: Client,
     input: RunHostAssetManualCollectRequest,
+    options: CallOptions,
 }
 
 impl RunHostAssetManualCollect {
@@ -174,9 +187,18 @@ impl RunHostAssetManualCollect {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::run_host_asset_manual_collect`].
     pub async fn send(self) -> Result<RunHostAssetManualCollectOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

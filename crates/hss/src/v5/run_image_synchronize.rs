@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -67,6 +67,7 @@ impl Client {
         RunImageSynchronize {
             client: self.clone(),
             input: RunImageSynchronizeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -112,7 +113,18 @@ impl RunImageSynchronizeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::run_image_synchronize`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<RunImageSynchronizeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::run_image_synchronize`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<RunImageSynchronizeOutput> {
         self.check()?;
         let body = required(self.body, OPERATION, "body")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -120,7 +132,7 @@ impl RunImageSynchronizeRequest {
         request = request.header_opt("region", self.region);
         request = request.json_body(&body);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         // The service reports some failures in a 2xx body.
         let mut output: RunImageSynchronizeOutput = response
@@ -168,6 +180,7 @@ impl Operation for RunImageSynchronizeRequest {
 pub struct RunImageSynchronize {
     client: Client,
     input: RunImageSynchronizeRequest,
+    options: CallOptions,
 }
 
 impl RunImageSynchronize {
@@ -202,9 +215,18 @@ impl RunImageSynchronize {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::run_image_synchronize`].
     pub async fn send(self) -> Result<RunImageSynchronizeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

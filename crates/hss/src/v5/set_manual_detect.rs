@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         SetManualDetect {
             client: self.clone(),
             input: SetManualDetectRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl SetManualDetectRequest {
     }
 
     /// Sends the request with `client`; see [`Client::set_manual_detect`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SetManualDetectOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::set_manual_detect`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SetManualDetectOutput> {
         self.check()?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -107,7 +119,7 @@ impl SetManualDetectRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SetManualDetectOutput { request_id })
@@ -143,6 +155,7 @@ impl Operation for SetManualDetectRequest {
 pub struct SetManualDetect {
     client: Client,
     input: SetManualDetectRequest,
+    options: CallOptions,
 }
 
 impl SetManualDetect {
@@ -178,9 +191,18 @@ impl SetManualDetect {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::set_manual_detect`].
     pub async fn send(self) -> Result<SetManualDetectOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         SetProtectDirSwitchInfo {
             client: self.clone(),
             input: SetProtectDirSwitchInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl SetProtectDirSwitchInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::set_protect_dir_switch_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SetProtectDirSwitchInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::set_protect_dir_switch_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SetProtectDirSwitchInfoOutput> {
         self.check()?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -106,7 +118,7 @@ impl SetProtectDirSwitchInfoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SetProtectDirSwitchInfoOutput { request_id })
@@ -142,6 +154,7 @@ impl Operation for SetProtectDirSwitchInfoRequest {
 pub struct SetProtectDirSwitchInfo {
     client: Client,
     input: SetProtectDirSwitchInfoRequest,
+    options: CallOptions,
 }
 
 impl SetProtectDirSwitchInfo {
@@ -175,9 +188,18 @@ impl SetProtectDirSwitchInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::set_protect_dir_switch_info`].
     pub async fn send(self) -> Result<SetProtectDirSwitchInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

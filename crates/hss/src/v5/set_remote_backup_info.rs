@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         SetRemoteBackupInfo {
             client: self.clone(),
             input: SetRemoteBackupInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl SetRemoteBackupInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::set_remote_backup_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SetRemoteBackupInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::set_remote_backup_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SetRemoteBackupInfoOutput> {
         self.check()?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -107,7 +119,7 @@ impl SetRemoteBackupInfoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SetRemoteBackupInfoOutput { request_id })
@@ -143,6 +155,7 @@ impl Operation for SetRemoteBackupInfoRequest {
 pub struct SetRemoteBackupInfo {
     client: Client,
     input: SetRemoteBackupInfoRequest,
+    options: CallOptions,
 }
 
 impl SetRemoteBackupInfo {
@@ -176,9 +189,18 @@ impl SetRemoteBackupInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::set_remote_backup_info`].
     pub async fn send(self) -> Result<SetRemoteBackupInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

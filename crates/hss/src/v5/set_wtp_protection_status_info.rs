@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         SetWtpProtectionStatusInfo {
             client: self.clone(),
             input: SetWtpProtectionStatusInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl SetWtpProtectionStatusInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::set_wtp_protection_status_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SetWtpProtectionStatusInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::set_wtp_protection_status_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SetWtpProtectionStatusInfoOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -105,7 +117,7 @@ impl SetWtpProtectionStatusInfoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SetWtpProtectionStatusInfoOutput { request_id })
@@ -142,6 +154,7 @@ impl Operation for SetWtpProtectionStatusInfoRequest {
 pub struct SetWtpProtectionStatusInfo {
     client: Client,
     input: SetWtpProtectionStatusInfoRequest,
+    options: CallOptions,
 }
 
 impl SetWtpProtectionStatusInfo {
@@ -177,9 +190,18 @@ impl SetWtpProtectionStatusInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::set_wtp_protection_status_info`].
     pub async fn send(self) -> Result<SetWtpProtectionStatusInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

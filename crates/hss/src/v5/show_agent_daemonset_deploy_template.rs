@@ -4,7 +4,7 @@
 //! agent DaemonSet
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowAgentDaemonsetDeployTemplate {
             client: self.clone(),
             input: ShowAgentDaemonsetDeployTemplateRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -76,11 +77,22 @@ impl ShowAgentDaemonsetDeployTemplateRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_agent_daemonset_deploy_template`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowAgentDaemonsetDeployTemplateOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_agent_daemonset_deploy_template`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowAgentDaemonsetDeployTemplateOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowAgentDaemonsetDeployTemplateOutput = response.json().await?;
         output.request_id = request_id;
@@ -115,6 +127,7 @@ impl Operation for ShowAgentDaemonsetDeployTemplateRequest {
 pub struct ShowAgentDaemonsetDeployTemplate {
     client: Client,
     input: ShowAgentDaemonsetDeployTemplateRequest,
+    options: CallOptions,
 }
 
 impl ShowAgentDaemonsetDeployTemplate {
@@ -136,9 +149,18 @@ impl ShowAgentDaemonsetDeployTemplate {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_agent_daemonset_deploy_template`].
     pub async fn send(self) -> Result<ShowAgentDaemonsetDeployTemplateOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

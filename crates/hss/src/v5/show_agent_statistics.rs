@@ -4,7 +4,7 @@
 //! and offline
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowAgentStatistics {
             client: self.clone(),
             input: ShowAgentStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,7 +81,18 @@ impl ShowAgentStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_agent_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowAgentStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_agent_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowAgentStatisticsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -88,7 +100,7 @@ impl ShowAgentStatisticsRequest {
             self.container_type.map(|value| value.to_string()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowAgentStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ShowAgentStatisticsRequest {
 pub struct ShowAgentStatistics {
     client: Client,
     input: ShowAgentStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ShowAgentStatistics {
@@ -154,9 +167,18 @@ impl ShowAgentStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_agent_statistics`].
     pub async fn send(self) -> Result<ShowAgentStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ShowAutoLaunchTop: Shows the top auto-started items on the asset management overview
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowAutoLaunchTop {
             client: self.clone(),
             input: ShowAutoLaunchTopRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,11 +76,22 @@ impl ShowAutoLaunchTopRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_auto_launch_top`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowAutoLaunchTopOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_auto_launch_top`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowAutoLaunchTopOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowAutoLaunchTopOutput = response.json().await?;
         output.request_id = request_id;
@@ -113,6 +125,7 @@ impl Operation for ShowAutoLaunchTopRequest {
 pub struct ShowAutoLaunchTop {
     client: Client,
     input: ShowAutoLaunchTopRequest,
+    options: CallOptions,
 }
 
 impl ShowAutoLaunchTop {
@@ -134,9 +147,18 @@ impl ShowAutoLaunchTop {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_auto_launch_top`].
     pub async fn send(self) -> Result<ShowAutoLaunchTopOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowBaselineDirectory {
             client: self.clone(),
             input: ShowBaselineDirectoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl ShowBaselineDirectoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_baseline_directory`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowBaselineDirectoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_baseline_directory`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowBaselineDirectoryOutput> {
         let support_os = required(self.support_os, OPERATION, "support_os")?;
         let select_type = required(self.select_type, OPERATION, "select_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -102,7 +114,7 @@ impl ShowBaselineDirectoryRequest {
         request = request.query("select_type", select_type.as_str().to_owned());
         request = request.query_opt("group_id", self.group_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowBaselineDirectoryOutput = response.json().await?;
         output.request_id = request_id;
@@ -141,6 +153,7 @@ impl Operation for ShowBaselineDirectoryRequest {
 pub struct ShowBaselineDirectory {
     client: Client,
     input: ShowBaselineDirectoryRequest,
+    options: CallOptions,
 }
 
 impl ShowBaselineDirectory {
@@ -185,9 +198,18 @@ impl ShowBaselineDirectory {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_baseline_directory`].
     pub async fn send(self) -> Result<ShowBaselineDirectoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ShowBaselineOverview: Shows baseline check statistics for the baseline check page
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowBaselineOverview {
             client: self.clone(),
             input: ShowBaselineOverviewRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl ShowBaselineOverviewRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_baseline_overview`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowBaselineOverviewOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_baseline_overview`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowBaselineOverviewOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("group_id", self.group_id);
@@ -97,7 +109,7 @@ impl ShowBaselineOverviewRequest {
             self.statistics_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowBaselineOverviewOutput = response.json().await?;
         output.request_id = request_id;
@@ -135,6 +147,7 @@ impl Operation for ShowBaselineOverviewRequest {
 pub struct ShowBaselineOverview {
     client: Client,
     input: ShowBaselineOverviewRequest,
+    options: CallOptions,
 }
 
 impl ShowBaselineOverview {
@@ -171,9 +184,18 @@ impl ShowBaselineOverview {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_baseline_overview`].
     pub async fn send(self) -> Result<ShowBaselineOverviewOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

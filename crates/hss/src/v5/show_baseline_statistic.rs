@@ -4,7 +4,7 @@
 //! and configuration checks
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowBaselineStatistic {
             client: self.clone(),
             input: ShowBaselineStatisticRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,13 +87,24 @@ impl ShowBaselineStatisticRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_baseline_statistic`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowBaselineStatisticOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_baseline_statistic`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowBaselineStatisticOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("host_id", self.host_id);
         request = request.query_opt("group_id", self.group_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowBaselineStatisticOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for ShowBaselineStatisticRequest {
 pub struct ShowBaselineStatistic {
     client: Client,
     input: ShowBaselineStatisticRequest,
+    options: CallOptions,
 }
 
 impl ShowBaselineStatistic {
@@ -168,9 +181,18 @@ impl ShowBaselineStatistic {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_baseline_statistic`].
     pub async fn send(self) -> Result<ShowBaselineStatisticOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowBaselineWhiteList {
             client: self.clone(),
             input: ShowBaselineWhiteListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,13 +83,24 @@ impl ShowBaselineWhiteListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_baseline_white_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowBaselineWhiteListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_baseline_white_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowBaselineWhiteListOutput> {
         let id = required(self.id, OPERATION, "id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("id", id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowBaselineWhiteListOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ShowBaselineWhiteListRequest {
 pub struct ShowBaselineWhiteList {
     client: Client,
     input: ShowBaselineWhiteListRequest,
+    options: CallOptions,
 }
 
 impl ShowBaselineWhiteList {
@@ -152,9 +165,18 @@ impl ShowBaselineWhiteList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_baseline_white_list`].
     pub async fn send(self) -> Result<ShowBaselineWhiteListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ShowCheckRuleDetail {
             client: self.clone(),
             input: ShowCheckRuleDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -113,7 +114,18 @@ impl ShowCheckRuleDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_check_rule_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowCheckRuleDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_check_rule_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowCheckRuleDetailOutput> {
         let check_name = required(self.check_name, OPERATION, "check_name")?;
         let check_type = required(self.check_type, OPERATION, "check_type")?;
         let check_rule_id = required(self.check_rule_id, OPERATION, "check_rule_id")?;
@@ -126,7 +138,7 @@ impl ShowCheckRuleDetailRequest {
         request = request.query("standard", standard.as_str().to_owned());
         request = request.query_opt("host_id", self.host_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowCheckRuleDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -167,6 +179,7 @@ impl Operation for ShowCheckRuleDetailRequest {
 pub struct ShowCheckRuleDetail {
     client: Client,
     input: ShowCheckRuleDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowCheckRuleDetail {
@@ -233,9 +246,18 @@ impl ShowCheckRuleDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_check_rule_detail`].
     pub async fn send(self) -> Result<ShowCheckRuleDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowCheckRuleFixFailDetail {
             client: self.clone(),
             input: ShowCheckRuleFixFailDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl ShowCheckRuleFixFailDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_check_rule_fix_fail_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowCheckRuleFixFailDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_check_rule_fix_fail_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowCheckRuleFixFailDetailOutput> {
         let check_rule_id = required(self.check_rule_id, OPERATION, "check_rule_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -110,7 +122,7 @@ impl ShowCheckRuleFixFailDetailRequest {
             self.standard.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowCheckRuleFixFailDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -151,6 +163,7 @@ impl Operation for ShowCheckRuleFixFailDetailRequest {
 pub struct ShowCheckRuleFixFailDetail {
     client: Client,
     input: ShowCheckRuleFixFailDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowCheckRuleFixFailDetail {
@@ -203,9 +216,18 @@ impl ShowCheckRuleFixFailDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_check_rule_fix_fail_detail`].
     pub async fn send(self) -> Result<ShowCheckRuleFixFailDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

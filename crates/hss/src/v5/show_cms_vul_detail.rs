@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowCmsVulDetail {
             client: self.clone(),
             input: ShowCmsVulDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -107,7 +108,18 @@ impl ShowCmsVulDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_cms_vul_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowCmsVulDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_cms_vul_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowCmsVulDetailOutput> {
         let limit = required(self.limit, OPERATION, "limit")?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
@@ -122,7 +134,7 @@ impl ShowCmsVulDetailRequest {
             self.handle_status.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowCmsVulDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -163,6 +175,7 @@ impl Operation for ShowCmsVulDetailRequest {
 pub struct ShowCmsVulDetail {
     client: Client,
     input: ShowCmsVulDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowCmsVulDetail {
@@ -222,9 +235,18 @@ impl ShowCmsVulDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_cms_vul_detail`].
     pub async fn send(self) -> Result<ShowCmsVulDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

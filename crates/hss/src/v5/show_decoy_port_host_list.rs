@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowDecoyPortHostList {
             client: self.clone(),
             input: ShowDecoyPortHostListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,7 +103,18 @@ impl ShowDecoyPortHostListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_decoy_port_host_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowDecoyPortHostListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_decoy_port_host_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowDecoyPortHostListOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -112,7 +124,7 @@ impl ShowDecoyPortHostListRequest {
         request = request.query_opt("private_ip", self.private_ip);
         request = request.query_opt("policy_id", self.policy_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowDecoyPortHostListOutput = response.json().await?;
         output.request_id = request_id;
@@ -154,6 +166,7 @@ impl Operation for ShowDecoyPortHostListRequest {
 pub struct ShowDecoyPortHostList {
     client: Client,
     input: ShowDecoyPortHostListRequest,
+    options: CallOptions,
 }
 
 impl ShowDecoyPortHostList {
@@ -219,9 +232,18 @@ impl ShowDecoyPortHostList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_decoy_port_host_list`].
     pub async fn send(self) -> Result<ShowDecoyPortHostListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

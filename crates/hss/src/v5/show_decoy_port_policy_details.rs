@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowDecoyPortPolicyDetails {
             client: self.clone(),
             input: ShowDecoyPortPolicyDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl ShowDecoyPortPolicyDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_decoy_port_policy_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowDecoyPortPolicyDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_decoy_port_policy_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowDecoyPortPolicyDetailsOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -108,7 +120,7 @@ impl ShowDecoyPortPolicyDetailsRequest {
         request = request.query("offset", offset.to_string());
         request = request.query("limit", limit.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowDecoyPortPolicyDetailsOutput = response.json().await?;
         output.request_id = request_id;
@@ -148,6 +160,7 @@ impl Operation for ShowDecoyPortPolicyDetailsRequest {
 pub struct ShowDecoyPortPolicyDetails {
     client: Client,
     input: ShowDecoyPortPolicyDetailsRequest,
+    options: CallOptions,
 }
 
 impl ShowDecoyPortPolicyDetails {
@@ -193,9 +206,18 @@ impl ShowDecoyPortPolicyDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_decoy_port_policy_details`].
     pub async fn send(self) -> Result<ShowDecoyPortPolicyDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

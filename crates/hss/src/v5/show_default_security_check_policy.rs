@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowDefaultSecurityCheckPolicy {
             client: self.clone(),
             input: ShowDefaultSecurityCheckPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,13 +84,24 @@ impl ShowDefaultSecurityCheckPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_default_security_check_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowDefaultSecurityCheckPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_default_security_check_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowDefaultSecurityCheckPolicyOutput> {
         let support_os = required(self.support_os, OPERATION, "support_os")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("support_os", support_os.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowDefaultSecurityCheckPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -127,6 +139,7 @@ impl Operation for ShowDefaultSecurityCheckPolicyRequest {
 pub struct ShowDefaultSecurityCheckPolicy {
     client: Client,
     input: ShowDefaultSecurityCheckPolicyRequest,
+    options: CallOptions,
 }
 
 impl ShowDefaultSecurityCheckPolicy {
@@ -154,9 +167,18 @@ impl ShowDefaultSecurityCheckPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_default_security_check_policy`].
     pub async fn send(self) -> Result<ShowDefaultSecurityCheckPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         ShowDefaultSecurityCheckPolicyDetails {
             client: self.clone(),
             input: ShowDefaultSecurityCheckPolicyDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -139,9 +140,20 @@ impl ShowDefaultSecurityCheckPolicyDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_default_security_check_policy_details`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
+    ) -> Result<ShowDefaultSecurityCheckPolicyDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_default_security_check_policy_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
     ) -> Result<ShowDefaultSecurityCheckPolicyDetailsOutput> {
         let offset = required(self.offset, OPERATION, "offset")?;
         let limit = required(self.limit, OPERATION, "limit")?;
@@ -167,7 +179,7 @@ impl ShowDefaultSecurityCheckPolicyDetailsRequest {
             self.checked.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowDefaultSecurityCheckPolicyDetailsOutput = response.json().await?;
         output.request_id = request_id;
@@ -215,6 +227,7 @@ impl Operation for ShowDefaultSecurityCheckPolicyDetailsRequest {
 pub struct ShowDefaultSecurityCheckPolicyDetails {
     client: Client,
     input: ShowDefaultSecurityCheckPolicyDetailsRequest,
+    options: CallOptions,
 }
 
 impl ShowDefaultSecurityCheckPolicyDetails {
@@ -322,9 +335,18 @@ impl ShowDefaultSecurityCheckPolicyDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_default_security_check_policy_details`].
     pub async fn send(self) -> Result<ShowDefaultSecurityCheckPolicyDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

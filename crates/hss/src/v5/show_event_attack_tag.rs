@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ShowEventAttackTag {
             client: self.clone(),
             input: ShowEventAttackTagRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -165,7 +166,18 @@ impl ShowEventAttackTagRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_event_attack_tag`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowEventAttackTagOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_event_attack_tag`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowEventAttackTagOutput> {
         let category = required(self.category, OPERATION, "category")?;
         let region = required(self.region, OPERATION, "region")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -204,7 +216,7 @@ impl ShowEventAttackTagRequest {
         request = request.query_opt("event_name", self.event_name);
         request = request.header("region", region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowEventAttackTagOutput = response.json().await?;
         output.request_id = request_id;
@@ -258,6 +270,7 @@ impl Operation for ShowEventAttackTagRequest {
 pub struct ShowEventAttackTag {
     client: Client,
     input: ShowEventAttackTagRequest,
+    options: CallOptions,
 }
 
 impl ShowEventAttackTag {
@@ -421,9 +434,18 @@ impl ShowEventAttackTag {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_event_attack_tag`].
     pub async fn send(self) -> Result<ShowEventAttackTagOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

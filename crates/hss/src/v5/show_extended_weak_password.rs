@@ -3,7 +3,7 @@
 //! ShowExtendedWeakPassword: Shows the custom weak passwords of images
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ShowExtendedWeakPassword {
             client: self.clone(),
             input: ShowExtendedWeakPasswordRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,12 +80,23 @@ impl ShowExtendedWeakPasswordRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_extended_weak_password`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowExtendedWeakPasswordOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_extended_weak_password`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowExtendedWeakPasswordOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowExtendedWeakPasswordOutput = response.json().await?;
         output.request_id = request_id;
@@ -121,6 +133,7 @@ impl Operation for ShowExtendedWeakPasswordRequest {
 pub struct ShowExtendedWeakPassword {
     client: Client,
     input: ShowExtendedWeakPasswordRequest,
+    options: CallOptions,
 }
 
 impl ShowExtendedWeakPassword {
@@ -150,9 +163,18 @@ impl ShowExtendedWeakPassword {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_extended_weak_password`].
     pub async fn send(self) -> Result<ShowExtendedWeakPasswordOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ShowFilePathWhiteDetail: Shows the sensitive file path whitelist of images (deprecated)
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowFilePathWhiteDetail {
             client: self.clone(),
             input: ShowFilePathWhiteDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,13 +89,24 @@ impl ShowFilePathWhiteDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_file_path_white_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowFilePathWhiteDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_file_path_white_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowFilePathWhiteDetailOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("file_path", self.file_path);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowFilePathWhiteDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for ShowFilePathWhiteDetailRequest {
 pub struct ShowFilePathWhiteDetail {
     client: Client,
     input: ShowFilePathWhiteDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowFilePathWhiteDetail {
@@ -169,9 +182,18 @@ impl ShowFilePathWhiteDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_file_path_white_detail`].
     pub async fn send(self) -> Result<ShowFilePathWhiteDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ShowFileStatistic: Shows server file statistics
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ShowFileStatistic {
             client: self.clone(),
             input: ShowFileStatisticRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,13 +87,24 @@ impl ShowFileStatisticRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_file_statistic`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowFileStatisticOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_file_statistic`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowFileStatisticOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("begin_time", self.begin_time.map(|value| value.to_string()));
         request = request.query_opt("end_time", self.end_time.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowFileStatisticOutput = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl Operation for ShowFileStatisticRequest {
 pub struct ShowFileStatistic {
     client: Client,
     input: ShowFileStatisticRequest,
+    options: CallOptions,
 }
 
 impl ShowFileStatistic {
@@ -169,9 +182,18 @@ impl ShowFileStatistic {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_file_statistic`].
     pub async fn send(self) -> Result<ShowFileStatisticOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ShowHostProtectionStatus: Shows the agent status on the asset management overview
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ShowHostProtectionStatus {
             client: self.clone(),
             input: ShowHostProtectionStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,11 +75,22 @@ impl ShowHostProtectionStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_host_protection_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowHostProtectionStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_host_protection_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowHostProtectionStatusOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowHostProtectionStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -112,6 +124,7 @@ impl Operation for ShowHostProtectionStatusRequest {
 pub struct ShowHostProtectionStatus {
     client: Client,
     input: ShowHostProtectionStatusRequest,
+    options: CallOptions,
 }
 
 impl ShowHostProtectionStatus {
@@ -133,9 +146,18 @@ impl ShowHostProtectionStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_host_protection_status`].
     pub async fn send(self) -> Result<ShowHostProtectionStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

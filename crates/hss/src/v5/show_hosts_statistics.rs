@@ -3,7 +3,7 @@
 //! ShowHostsStatistics: Shows server statistics
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowHostsStatistics {
             client: self.clone(),
             input: ShowHostsStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,12 +81,23 @@ impl ShowHostsStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_hosts_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowHostsStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_hosts_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowHostsStatisticsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowHostsStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for ShowHostsStatisticsRequest {
 pub struct ShowHostsStatistics {
     client: Client,
     input: ShowHostsStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ShowHostsStatistics {
@@ -151,9 +164,18 @@ impl ShowHostsStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_hosts_statistics`].
     pub async fn send(self) -> Result<ShowHostsStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

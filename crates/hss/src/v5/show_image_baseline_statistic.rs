@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ShowImageBaselineStatistic {
             client: self.clone(),
             input: ShowImageBaselineStatisticRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -118,7 +119,18 @@ impl ShowImageBaselineStatisticRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_image_baseline_statistic`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowImageBaselineStatisticOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_image_baseline_statistic`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowImageBaselineStatisticOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -130,7 +142,7 @@ impl ShowImageBaselineStatisticRequest {
         request = request.query_opt("image_id", self.image_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowImageBaselineStatisticOutput = response.json().await?;
         output.request_id = request_id;
@@ -175,6 +187,7 @@ impl Operation for ShowImageBaselineStatisticRequest {
 pub struct ShowImageBaselineStatistic {
     client: Client,
     input: ShowImageBaselineStatisticRequest,
+    options: CallOptions,
 }
 
 impl ShowImageBaselineStatistic {
@@ -253,9 +266,18 @@ impl ShowImageBaselineStatistic {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_image_baseline_statistic`].
     pub async fn send(self) -> Result<ShowImageBaselineStatisticOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

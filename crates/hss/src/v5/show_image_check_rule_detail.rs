@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ShowImageCheckRuleDetail {
             client: self.clone(),
             input: ShowImageCheckRuleDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -123,7 +124,18 @@ impl ShowImageCheckRuleDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_image_check_rule_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowImageCheckRuleDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_image_check_rule_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowImageCheckRuleDetailOutput> {
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let check_name = required(self.check_name, OPERATION, "check_name")?;
         let check_type = required(self.check_type, OPERATION, "check_type")?;
@@ -143,7 +155,7 @@ impl ShowImageCheckRuleDetailRequest {
         request = request.query_opt("instance_id", self.instance_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowImageCheckRuleDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -190,6 +202,7 @@ impl Operation for ShowImageCheckRuleDetailRequest {
 pub struct ShowImageCheckRuleDetail {
     client: Client,
     input: ShowImageCheckRuleDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowImageCheckRuleDetail {
@@ -285,9 +298,18 @@ impl ShowImageCheckRuleDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_image_check_rule_detail`].
     pub async fn send(self) -> Result<ShowImageCheckRuleDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ShowImageFilesStat {
             client: self.clone(),
             input: ShowImageFilesStatRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -104,7 +105,18 @@ impl ShowImageFilesStatRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_image_files_stat`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowImageFilesStatOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_image_files_stat`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowImageFilesStatOutput> {
         let image_id = required(self.image_id, OPERATION, "image_id")?;
         let image_type = required(self.image_type, OPERATION, "image_type")?;
         let region = required(self.region, OPERATION, "region")?;
@@ -117,7 +129,7 @@ impl ShowImageFilesStatRequest {
         request = request.query_opt("tag_name", self.tag_name);
         request = request.header("region", region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowImageFilesStatOutput = response.json().await?;
         output.request_id = request_id;
@@ -159,6 +171,7 @@ impl Operation for ShowImageFilesStatRequest {
 pub struct ShowImageFilesStat {
     client: Client,
     input: ShowImageFilesStatRequest,
+    options: CallOptions,
 }
 
 impl ShowImageFilesStat {
@@ -218,9 +231,18 @@ impl ShowImageFilesStat {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_image_files_stat`].
     pub async fn send(self) -> Result<ShowImageFilesStatOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ShowImagePayPerScanStatistics: Shows pay-per-scan image scanning statistics
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowImagePayPerScanStatistics {
             client: self.clone(),
             input: ShowImagePayPerScanStatisticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,11 +76,22 @@ impl ShowImagePayPerScanStatisticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_image_pay_per_scan_statistics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowImagePayPerScanStatisticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_image_pay_per_scan_statistics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowImagePayPerScanStatisticsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowImagePayPerScanStatisticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -114,6 +126,7 @@ impl Operation for ShowImagePayPerScanStatisticsRequest {
 pub struct ShowImagePayPerScanStatistics {
     client: Client,
     input: ShowImagePayPerScanStatisticsRequest,
+    options: CallOptions,
 }
 
 impl ShowImagePayPerScanStatistics {
@@ -135,9 +148,18 @@ impl ShowImagePayPerScanStatistics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_image_pay_per_scan_statistics`].
     pub async fn send(self) -> Result<ShowImagePayPerScanStatisticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowImageSecurityReportStatistic {
             client: self.clone(),
             input: ShowImageSecurityReportStatisticRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl ShowImageSecurityReportStatisticRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_image_security_report_statistic`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowImageSecurityReportStatisticOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_image_security_report_statistic`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowImageSecurityReportStatisticOutput> {
         let security_report_type =
             required(self.security_report_type, OPERATION, "security_report_type")?;
         let region = required(self.region, OPERATION, "region")?;
@@ -111,7 +123,7 @@ impl ShowImageSecurityReportStatisticRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowImageSecurityReportStatisticOutput = response.json().await?;
         output.request_id = request_id;
@@ -154,6 +166,7 @@ impl Operation for ShowImageSecurityReportStatisticRequest {
 pub struct ShowImageSecurityReportStatistic {
     client: Client,
     input: ShowImageSecurityReportStatisticRequest,
+    options: CallOptions,
 }
 
 impl ShowImageSecurityReportStatistic {
@@ -195,9 +208,18 @@ impl ShowImageSecurityReportStatistic {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_image_security_report_statistic`].
     pub async fn send(self) -> Result<ShowImageSecurityReportStatisticOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         ShowImageUploadCommand {
             client: self.clone(),
             input: ShowImageUploadCommandRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -104,7 +105,18 @@ impl ShowImageUploadCommandRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_image_upload_command`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowImageUploadCommandOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_image_upload_command`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowImageUploadCommandOutput> {
         let registry_addr = required(self.registry_addr, OPERATION, "registry_addr")?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let username = required(self.username, OPERATION, "username")?;
@@ -115,7 +127,7 @@ impl ShowImageUploadCommandRequest {
         request = request.query("username", username);
         request = request.query("password", password);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowImageUploadCommandOutput = response.json().await?;
         output.request_id = request_id;
@@ -162,6 +174,7 @@ impl fmt::Debug for ShowImageUploadCommandRequest {
 pub struct ShowImageUploadCommand {
     client: Client,
     input: ShowImageUploadCommandRequest,
+    options: CallOptions,
 }
 
 impl ShowImageUploadCommand {
@@ -207,9 +220,18 @@ impl ShowImageUploadCommand {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_image_upload_command`].
     pub async fn send(self) -> Result<ShowImageUploadCommandOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

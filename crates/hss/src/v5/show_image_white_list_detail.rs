@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ShowImageWhiteListDetail {
             client: self.clone(),
             input: ShowImageWhiteListDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -111,7 +112,18 @@ impl ShowImageWhiteListDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_image_white_list_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowImageWhiteListDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_image_white_list_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowImageWhiteListDetailOutput> {
         let id = required(self.id, OPERATION, "id")?;
         let global_image_type = required(self.global_image_type, OPERATION, "global_image_type")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
@@ -123,7 +135,7 @@ impl ShowImageWhiteListDetailRequest {
         request = request.query("global_image_type", global_image_type.as_str().to_owned());
         request = request.query("type", r#type.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowImageWhiteListDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -164,6 +176,7 @@ impl Operation for ShowImageWhiteListDetailRequest {
 pub struct ShowImageWhiteListDetail {
     client: Client,
     input: ShowImageWhiteListDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowImageWhiteListDetail {
@@ -221,9 +234,18 @@ impl ShowImageWhiteListDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_image_white_list_detail`].
     pub async fn send(self) -> Result<ShowImageWhiteListDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ShowMonthlyOperaReportNotifyInfo: Shows the pop-up status of the user's monthly operation report
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowMonthlyOperaReportNotifyInfo {
             client: self.clone(),
             input: ShowMonthlyOperaReportNotifyInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -67,10 +68,21 @@ impl ShowMonthlyOperaReportNotifyInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_monthly_opera_report_notify_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowMonthlyOperaReportNotifyInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_monthly_opera_report_notify_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowMonthlyOperaReportNotifyInfoOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowMonthlyOperaReportNotifyInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -101,6 +113,7 @@ impl Operation for ShowMonthlyOperaReportNotifyInfoRequest {
 pub struct ShowMonthlyOperaReportNotifyInfo {
     client: Client,
     input: ShowMonthlyOperaReportNotifyInfoRequest,
+    options: CallOptions,
 }
 
 impl ShowMonthlyOperaReportNotifyInfo {
@@ -112,9 +125,18 @@ impl ShowMonthlyOperaReportNotifyInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_monthly_opera_report_notify_info`].
     pub async fn send(self) -> Result<ShowMonthlyOperaReportNotifyInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

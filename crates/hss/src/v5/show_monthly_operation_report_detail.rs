@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowMonthlyOperationReportDetail {
             client: self.clone(),
             input: ShowMonthlyOperationReportDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,12 +79,23 @@ impl ShowMonthlyOperationReportDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_monthly_operation_report_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowMonthlyOperationReportDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_monthly_operation_report_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowMonthlyOperationReportDetailOutput> {
         let report_id = required(self.report_id, OPERATION, "report_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("report_id", report_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowMonthlyOperationReportDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -114,6 +126,7 @@ impl Operation for ShowMonthlyOperationReportDetailRequest {
 pub struct ShowMonthlyOperationReportDetail {
     client: Client,
     input: ShowMonthlyOperationReportDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowMonthlyOperationReportDetail {
@@ -133,9 +146,18 @@ impl ShowMonthlyOperationReportDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_monthly_operation_report_detail`].
     pub async fn send(self) -> Result<ShowMonthlyOperationReportDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

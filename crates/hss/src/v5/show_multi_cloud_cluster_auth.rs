@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowMultiCloudClusterAuth {
             client: self.clone(),
             input: ShowMultiCloudClusterAuthRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl ShowMultiCloudClusterAuthRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_multi_cloud_cluster_auth`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowMultiCloudClusterAuthOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_multi_cloud_cluster_auth`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowMultiCloudClusterAuthOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("cluster_id", cluster_id);
@@ -105,7 +117,7 @@ impl ShowMultiCloudClusterAuthRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowMultiCloudClusterAuthOutput = response.json().await?;
         output.request_id = request_id;
@@ -145,6 +157,7 @@ impl Operation for ShowMultiCloudClusterAuthRequest {
 pub struct ShowMultiCloudClusterAuth {
     client: Client,
     input: ShowMultiCloudClusterAuthRequest,
+    options: CallOptions,
 }
 
 impl ShowMultiCloudClusterAuth {
@@ -190,9 +203,18 @@ impl ShowMultiCloudClusterAuth {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_multi_cloud_cluster_auth`].
     pub async fn send(self) -> Result<ShowMultiCloudClusterAuthOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

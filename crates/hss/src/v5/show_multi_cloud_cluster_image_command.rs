@@ -6,7 +6,7 @@ use std::fmt;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ShowMultiCloudClusterImageCommand {
             client: self.clone(),
             input: ShowMultiCloudClusterImageCommandRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ShowMultiCloudClusterImageCommandRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_multi_cloud_cluster_image_command`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowMultiCloudClusterImageCommandOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_multi_cloud_cluster_image_command`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowMultiCloudClusterImageCommandOutput> {
         let image_repo = required(self.image_repo, OPERATION, "image_repo")?;
         let organization = required(self.organization, OPERATION, "organization")?;
         let username = required(self.username, OPERATION, "username")?;
@@ -110,7 +122,7 @@ impl ShowMultiCloudClusterImageCommandRequest {
             self.plug_type.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowMultiCloudClusterImageCommandOutput = response.json().await?;
         output.request_id = request_id;
@@ -160,6 +172,7 @@ impl fmt::Debug for ShowMultiCloudClusterImageCommandRequest {
 pub struct ShowMultiCloudClusterImageCommand {
     client: Client,
     input: ShowMultiCloudClusterImageCommandRequest,
+    options: CallOptions,
 }
 
 impl ShowMultiCloudClusterImageCommand {
@@ -201,9 +214,18 @@ impl ShowMultiCloudClusterImageCommand {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_multi_cloud_cluster_image_command`].
     pub async fn send(self) -> Result<ShowMultiCloudClusterImageCommandOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowMultiCloudClusterProxyScript {
             client: self.clone(),
             input: ShowMultiCloudClusterProxyScriptRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,13 +84,24 @@ impl ShowMultiCloudClusterProxyScriptRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_multi_cloud_cluster_proxy_script`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowMultiCloudClusterProxyScriptOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_multi_cloud_cluster_proxy_script`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowMultiCloudClusterProxyScriptOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("cluster_id", cluster_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowMultiCloudClusterProxyScriptOutput = response.json().await?;
         output.request_id = request_id;
@@ -127,6 +139,7 @@ impl Operation for ShowMultiCloudClusterProxyScriptRequest {
 pub struct ShowMultiCloudClusterProxyScript {
     client: Client,
     input: ShowMultiCloudClusterProxyScriptRequest,
+    options: CallOptions,
 }
 
 impl ShowMultiCloudClusterProxyScript {
@@ -154,9 +167,18 @@ impl ShowMultiCloudClusterProxyScript {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_multi_cloud_cluster_proxy_script`].
     pub async fn send(self) -> Result<ShowMultiCloudClusterProxyScriptOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

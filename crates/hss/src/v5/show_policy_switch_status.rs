@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowPolicySwitchStatus {
             client: self.clone(),
             input: ShowPolicySwitchStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl ShowPolicySwitchStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_policy_switch_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowPolicySwitchStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_policy_switch_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowPolicySwitchStatusOutput> {
         let enterprise_project_id = required(
             self.enterprise_project_id,
             OPERATION,
@@ -100,7 +112,7 @@ impl ShowPolicySwitchStatusRequest {
         request = request.query("enterprise_project_id", enterprise_project_id);
         request = request.query("policy_name", policy_name.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowPolicySwitchStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -137,6 +149,7 @@ impl Operation for ShowPolicySwitchStatusRequest {
 pub struct ShowPolicySwitchStatus {
     client: Client,
     input: ShowPolicySwitchStatusRequest,
+    options: CallOptions,
 }
 
 impl ShowPolicySwitchStatus {
@@ -167,9 +180,18 @@ impl ShowPolicySwitchStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_policy_switch_status`].
     pub async fn send(self) -> Result<ShowPolicySwitchStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowRaspPolicyDetail {
             client: self.clone(),
             input: ShowRaspPolicyDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl ShowRaspPolicyDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_rasp_policy_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowRaspPolicyDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_rasp_policy_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowRaspPolicyDetailOutput> {
         let enterprise_project_id = required(
             self.enterprise_project_id,
             OPERATION,
@@ -97,7 +109,7 @@ impl ShowRaspPolicyDetailRequest {
         request = request.query("enterprise_project_id", enterprise_project_id);
         request = request.query("policy_id", policy_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowRaspPolicyDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for ShowRaspPolicyDetailRequest {
 pub struct ShowRaspPolicyDetail {
     client: Client,
     input: ShowRaspPolicyDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowRaspPolicyDetail {
@@ -157,9 +170,18 @@ impl ShowRaspPolicyDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_rasp_policy_detail`].
     pub async fn send(self) -> Result<ShowRaspPolicyDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowRaspServerDetail {
             client: self.clone(),
             input: ShowRaspServerDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ShowRaspServerDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_rasp_server_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowRaspServerDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_rasp_server_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowRaspServerDetailOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let limit = required(self.limit, OPERATION, "limit")?;
         let offset = required(self.offset, OPERATION, "offset")?;
@@ -120,7 +132,7 @@ impl ShowRaspServerDetailRequest {
             self.app_protect_status.map(|value| value.to_string()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowRaspServerDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -165,6 +177,7 @@ impl Operation for ShowRaspServerDetailRequest {
 pub struct ShowRaspServerDetail {
     client: Client,
     input: ShowRaspServerDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowRaspServerDetail {
@@ -222,9 +235,18 @@ impl ShowRaspServerDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_rasp_server_detail`].
     pub async fn send(self) -> Result<ShowRaspServerDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

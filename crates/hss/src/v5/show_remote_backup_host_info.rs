@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowRemoteBackupHostInfo {
             client: self.clone(),
             input: ShowRemoteBackupHostInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,13 +84,24 @@ impl ShowRemoteBackupHostInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_remote_backup_host_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowRemoteBackupHostInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_remote_backup_host_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowRemoteBackupHostInfoOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("host_id", host_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowRemoteBackupHostInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -126,6 +138,7 @@ impl Operation for ShowRemoteBackupHostInfoRequest {
 pub struct ShowRemoteBackupHostInfo {
     client: Client,
     input: ShowRemoteBackupHostInfoRequest,
+    options: CallOptions,
 }
 
 impl ShowRemoteBackupHostInfo {
@@ -153,9 +166,18 @@ impl ShowRemoteBackupHostInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_remote_backup_host_info`].
     pub async fn send(self) -> Result<ShowRemoteBackupHostInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

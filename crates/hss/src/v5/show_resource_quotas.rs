@@ -3,7 +3,7 @@
 //! ShowResourceQuotas: Shows quota information
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowResourceQuotas {
             client: self.clone(),
             input: ShowResourceQuotasRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,7 +82,18 @@ impl ShowResourceQuotasRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_resource_quotas`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowResourceQuotasOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_resource_quotas`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowResourceQuotasOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -93,7 +105,7 @@ impl ShowResourceQuotasRequest {
             self.charging_mode.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowResourceQuotasOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for ShowResourceQuotasRequest {
 pub struct ShowResourceQuotas {
     client: Client,
     input: ShowResourceQuotasRequest,
+    options: CallOptions,
 }
 
 impl ShowResourceQuotas {
@@ -164,9 +177,18 @@ impl ShowResourceQuotas {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_resource_quotas`].
     pub async fn send(self) -> Result<ShowResourceQuotasOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowRiskConfigDetail {
             client: self.clone(),
             input: ShowRiskConfigDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl ShowRiskConfigDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_risk_config_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowRiskConfigDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_risk_config_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowRiskConfigDetailOutput> {
         let check_name = required(self.check_name, OPERATION, "check_name")?;
         let standard = required(self.standard, OPERATION, "standard")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -116,7 +128,7 @@ impl ShowRiskConfigDetailRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowRiskConfigDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -157,6 +169,7 @@ impl Operation for ShowRiskConfigDetailRequest {
 pub struct ShowRiskConfigDetail {
     client: Client,
     input: ShowRiskConfigDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowRiskConfigDetail {
@@ -219,9 +232,18 @@ impl ShowRiskConfigDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_risk_config_detail`].
     pub async fn send(self) -> Result<ShowRiskConfigDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

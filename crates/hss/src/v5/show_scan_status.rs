@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowScanStatus {
             client: self.clone(),
             input: ShowScanStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl ShowScanStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_scan_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowScanStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_scan_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowScanStatusOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -98,7 +110,7 @@ impl ShowScanStatusRequest {
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("type", r#type.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowScanStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -136,6 +148,7 @@ impl Operation for ShowScanStatusRequest {
 pub struct ShowScanStatus {
     client: Client,
     input: ShowScanStatusRequest,
+    options: CallOptions,
 }
 
 impl ShowScanStatus {
@@ -171,9 +184,18 @@ impl ShowScanStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_scan_status`].
     pub async fn send(self) -> Result<ShowScanStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

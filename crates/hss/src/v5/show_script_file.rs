@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -47,6 +47,7 @@ impl Client {
         ShowScriptFile {
             client: self.clone(),
             input: ShowScriptFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,13 +82,24 @@ impl ShowScriptFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_script_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowScriptFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_script_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowScriptFileOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("type", r#type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(ShowScriptFileOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -127,6 +139,7 @@ impl Operation for ShowScriptFileRequest {
 pub struct ShowScriptFile {
     client: Client,
     input: ShowScriptFileRequest,
+    options: CallOptions,
 }
 
 impl ShowScriptFile {
@@ -154,9 +167,18 @@ impl ShowScriptFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_script_file`].
     pub async fn send(self) -> Result<ShowScriptFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowSecurityCheckClusterReport {
             client: self.clone(),
             input: ShowSecurityCheckClusterReportRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,14 +88,25 @@ impl ShowSecurityCheckClusterReportRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_security_check_cluster_report`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowSecurityCheckClusterReportOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_security_check_cluster_report`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowSecurityCheckClusterReportOutput> {
         let report_id = required(self.report_id, OPERATION, "report_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("report_id", report_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("x-language", self.x_language);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowSecurityCheckClusterReportOutput = response.json().await?;
         output.request_id = request_id;
@@ -133,6 +145,7 @@ impl Operation for ShowSecurityCheckClusterReportRequest {
 pub struct ShowSecurityCheckClusterReport {
     client: Client,
     input: ShowSecurityCheckClusterReportRequest,
+    options: CallOptions,
 }
 
 impl ShowSecurityCheckClusterReport {
@@ -168,9 +181,18 @@ impl ShowSecurityCheckClusterReport {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_security_check_cluster_report`].
     pub async fn send(self) -> Result<ShowSecurityCheckClusterReportOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowSecurityCheckHostReport {
             client: self.clone(),
             input: ShowSecurityCheckHostReportRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl ShowSecurityCheckHostReportRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_security_check_host_report`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowSecurityCheckHostReportOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_security_check_host_report`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowSecurityCheckHostReportOutput> {
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let scan_time = required(self.scan_time, OPERATION, "scan_time")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -97,7 +109,7 @@ impl ShowSecurityCheckHostReportRequest {
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("scan_time", scan_time.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowSecurityCheckHostReportOutput = response.json().await?;
         output.request_id = request_id;
@@ -136,6 +148,7 @@ impl Operation for ShowSecurityCheckHostReportRequest {
 pub struct ShowSecurityCheckHostReport {
     client: Client,
     input: ShowSecurityCheckHostReportRequest,
+    options: CallOptions,
 }
 
 impl ShowSecurityCheckHostReport {
@@ -171,9 +184,18 @@ impl ShowSecurityCheckHostReport {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_security_check_host_report`].
     pub async fn send(self) -> Result<ShowSecurityCheckHostReportOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowVulAffectedStatics {
             client: self.clone(),
             input: ShowVulAffectedStaticsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl ShowVulAffectedStaticsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_vul_affected_statics`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowVulAffectedStaticsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_vul_affected_statics`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowVulAffectedStaticsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt(
@@ -133,7 +145,7 @@ impl ShowVulAffectedStaticsRequest {
             self.category.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowVulAffectedStaticsOutput = response.json().await?;
         output.request_id = request_id;
@@ -178,6 +190,7 @@ impl Operation for ShowVulAffectedStaticsRequest {
 pub struct ShowVulAffectedStatics {
     client: Client,
     input: ShowVulAffectedStaticsRequest,
+    options: CallOptions,
 }
 
 impl ShowVulAffectedStatics {
@@ -266,9 +279,18 @@ impl ShowVulAffectedStatics {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_vul_affected_statics`].
     pub async fn send(self) -> Result<ShowVulAffectedStaticsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

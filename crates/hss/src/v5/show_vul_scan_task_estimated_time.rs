@@ -3,7 +3,7 @@
 //! ShowVulScanTaskEstimatedTime: Shows the estimated duration of a vulnerability scan
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowVulScanTaskEstimatedTime {
             client: self.clone(),
             input: ShowVulScanTaskEstimatedTimeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl ShowVulScanTaskEstimatedTimeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_vul_scan_task_estimated_time`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowVulScanTaskEstimatedTimeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_vul_scan_task_estimated_time`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowVulScanTaskEstimatedTimeOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowVulScanTaskEstimatedTimeOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for ShowVulScanTaskEstimatedTimeRequest {
 pub struct ShowVulScanTaskEstimatedTime {
     client: Client,
     input: ShowVulScanTaskEstimatedTimeRequest,
+    options: CallOptions,
 }
 
 impl ShowVulScanTaskEstimatedTime {
@@ -152,9 +165,18 @@ impl ShowVulScanTaskEstimatedTime {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_vul_scan_task_estimated_time`].
     pub async fn send(self) -> Result<ShowVulScanTaskEstimatedTimeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

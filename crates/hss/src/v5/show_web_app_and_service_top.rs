@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowWebAppAndServiceTop {
             client: self.clone(),
             input: ShowWebAppAndServiceTopRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,13 +85,24 @@ impl ShowWebAppAndServiceTopRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_web_app_and_service_top`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowWebAppAndServiceTopOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_web_app_and_service_top`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowWebAppAndServiceTopOutput> {
         let catalogue = required(self.catalogue, OPERATION, "catalogue")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query("catalogue", catalogue.as_str().to_owned());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowWebAppAndServiceTopOutput = response.json().await?;
         output.request_id = request_id;
@@ -127,6 +139,7 @@ impl Operation for ShowWebAppAndServiceTopRequest {
 pub struct ShowWebAppAndServiceTop {
     client: Client,
     input: ShowWebAppAndServiceTopRequest,
+    options: CallOptions,
 }
 
 impl ShowWebAppAndServiceTop {
@@ -154,9 +167,18 @@ impl ShowWebAppAndServiceTop {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_web_app_and_service_top`].
     pub async fn send(self) -> Result<ShowWebAppAndServiceTopOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

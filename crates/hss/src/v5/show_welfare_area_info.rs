@@ -4,7 +4,7 @@
 //! report
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowWelfareAreaInfo {
             client: self.clone(),
             input: ShowWelfareAreaInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -72,11 +73,22 @@ impl ShowWelfareAreaInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_welfare_area_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowWelfareAreaInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_welfare_area_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowWelfareAreaInfoOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-language", self.x_language);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowWelfareAreaInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -106,6 +118,7 @@ impl Operation for ShowWelfareAreaInfoRequest {
 pub struct ShowWelfareAreaInfo {
     client: Client,
     input: ShowWelfareAreaInfoRequest,
+    options: CallOptions,
 }
 
 impl ShowWelfareAreaInfo {
@@ -123,9 +136,18 @@ impl ShowWelfareAreaInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_welfare_area_info`].
     pub async fn send(self) -> Result<ShowWelfareAreaInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowWindowsVulDetail {
             client: self.clone(),
             input: ShowWindowsVulDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ShowWindowsVulDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_windows_vul_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowWindowsVulDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_windows_vul_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowWindowsVulDetailOutput> {
         let vul_id = required(self.vul_id, OPERATION, "vul_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -116,7 +128,7 @@ impl ShowWindowsVulDetailRequest {
             self.handle_status.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowWindowsVulDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -157,6 +169,7 @@ impl Operation for ShowWindowsVulDetailRequest {
 pub struct ShowWindowsVulDetail {
     client: Client,
     input: ShowWindowsVulDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowWindowsVulDetail {
@@ -219,9 +232,18 @@ impl ShowWindowsVulDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_windows_vul_detail`].
     pub async fn send(self) -> Result<ShowWindowsVulDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 //! programs
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         StartAutoKillVirusStatus {
             client: self.clone(),
             input: StartAutoKillVirusStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,14 +82,25 @@ impl StartAutoKillVirusStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::start_auto_kill_virus_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<StartAutoKillVirusStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::start_auto_kill_virus_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<StartAutoKillVirusStatusOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(StartAutoKillVirusStatusOutput { request_id })
@@ -121,6 +133,7 @@ impl Operation for StartAutoKillVirusStatusRequest {
 pub struct StartAutoKillVirusStatus {
     client: Client,
     input: StartAutoKillVirusStatusRequest,
+    options: CallOptions,
 }
 
 impl StartAutoKillVirusStatus {
@@ -148,9 +161,18 @@ impl StartAutoKillVirusStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::start_auto_kill_virus_status`].
     pub async fn send(self) -> Result<StartAutoKillVirusStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -57,6 +57,7 @@ impl Client {
         StartProtection {
             client: self.clone(),
             input: StartProtectionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,7 +103,18 @@ impl StartProtectionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::start_protection`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<StartProtectionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::start_protection`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<StartProtectionOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -111,7 +123,7 @@ impl StartProtectionRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(StartProtectionOutput { request_id })
@@ -147,6 +159,7 @@ impl Operation for StartProtectionRequest {
 pub struct StartProtection {
     client: Client,
     input: StartProtectionRequest,
+    options: CallOptions,
 }
 
 impl StartProtection {
@@ -182,9 +195,18 @@ impl StartProtection {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::start_protection`].
     pub async fn send(self) -> Result<StartProtectionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         StopImageScanTask {
             client: self.clone(),
             input: StopImageScanTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,14 +87,25 @@ impl StopImageScanTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::stop_image_scan_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<StopImageScanTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::stop_image_scan_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<StopImageScanTaskOutput> {
         let task_id = required(self.task_id, OPERATION, "task_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("task_id", task_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(StopImageScanTaskOutput { request_id })
@@ -130,6 +142,7 @@ impl Operation for StopImageScanTaskRequest {
 pub struct StopImageScanTask {
     client: Client,
     input: StopImageScanTaskRequest,
+    options: CallOptions,
 }
 
 impl StopImageScanTask {
@@ -165,9 +178,18 @@ impl StopImageScanTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::stop_image_scan_task`].
     pub async fn send(self) -> Result<StopImageScanTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         SwitchAppWhitelistPolicyLearnStatus {
             client: self.clone(),
             input: SwitchAppWhitelistPolicyLearnStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl SwitchAppWhitelistPolicyLearnStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::switch_app_whitelist_policy_learn_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SwitchAppWhitelistPolicyLearnStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::switch_app_whitelist_policy_learn_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SwitchAppWhitelistPolicyLearnStatusOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("policy_id", policy_id);
@@ -99,7 +111,7 @@ impl SwitchAppWhitelistPolicyLearnStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SwitchAppWhitelistPolicyLearnStatusOutput { request_id })
@@ -136,6 +148,7 @@ impl Operation for SwitchAppWhitelistPolicyLearnStatusRequest {
 pub struct SwitchAppWhitelistPolicyLearnStatus {
     client: Client,
     input: SwitchAppWhitelistPolicyLearnStatusRequest,
+    options: CallOptions,
 }
 
 impl SwitchAppWhitelistPolicyLearnStatus {
@@ -174,9 +187,18 @@ impl SwitchAppWhitelistPolicyLearnStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::switch_app_whitelist_policy_learn_status`].
     pub async fn send(self) -> Result<SwitchAppWhitelistPolicyLearnStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         SwitchContainerProtectStatus {
             client: self.clone(),
             input: SwitchContainerProtectStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl SwitchContainerProtectStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::switch_container_protect_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SwitchContainerProtectStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::switch_container_protect_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SwitchContainerProtectStatusOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -100,7 +112,7 @@ impl SwitchContainerProtectStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SwitchContainerProtectStatusOutput { request_id })
@@ -134,6 +146,7 @@ impl Operation for SwitchContainerProtectStatusRequest {
 pub struct SwitchContainerProtectStatus {
     client: Client,
     input: SwitchContainerProtectStatusRequest,
+    options: CallOptions,
 }
 
 impl SwitchContainerProtectStatus {
@@ -164,9 +177,18 @@ impl SwitchContainerProtectStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::switch_container_protect_status`].
     pub async fn send(self) -> Result<SwitchContainerProtectStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         SwitchDecoyPortAutoBind {
             client: self.clone(),
             input: SwitchDecoyPortAutoBindRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl SwitchDecoyPortAutoBindRequest {
     }
 
     /// Sends the request with `client`; see [`Client::switch_decoy_port_auto_bind`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SwitchDecoyPortAutoBindOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::switch_decoy_port_auto_bind`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SwitchDecoyPortAutoBindOutput> {
         let enable = required(self.enable, OPERATION, "enable")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -99,7 +111,7 @@ impl SwitchDecoyPortAutoBindRequest {
         request = request.query_opt("linux_policy_id", self.linux_policy_id);
         request = request.query_opt("windows_policy_id", self.windows_policy_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SwitchDecoyPortAutoBindOutput { request_id })
@@ -137,6 +149,7 @@ impl Operation for SwitchDecoyPortAutoBindRequest {
 pub struct SwitchDecoyPortAutoBind {
     client: Client,
     input: SwitchDecoyPortAutoBindRequest,
+    options: CallOptions,
 }
 
 impl SwitchDecoyPortAutoBind {
@@ -180,9 +193,18 @@ impl SwitchDecoyPortAutoBind {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::switch_decoy_port_auto_bind`].
     pub async fn send(self) -> Result<SwitchDecoyPortAutoBindOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

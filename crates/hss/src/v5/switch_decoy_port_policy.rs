@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         SwitchDecoyPortPolicy {
             client: self.clone(),
             input: SwitchDecoyPortPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl SwitchDecoyPortPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::switch_decoy_port_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SwitchDecoyPortPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::switch_decoy_port_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SwitchDecoyPortPolicyOutput> {
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let enable = required(self.enable, OPERATION, "enable")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -100,7 +112,7 @@ impl SwitchDecoyPortPolicyRequest {
         request = request.query("enable", bool_text(enable).to_owned());
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SwitchDecoyPortPolicyOutput { request_id })
@@ -138,6 +150,7 @@ impl Operation for SwitchDecoyPortPolicyRequest {
 pub struct SwitchDecoyPortPolicy {
     client: Client,
     input: SwitchDecoyPortPolicyRequest,
+    options: CallOptions,
 }
 
 impl SwitchDecoyPortPolicy {
@@ -179,9 +192,18 @@ impl SwitchDecoyPortPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::switch_decoy_port_policy`].
     pub async fn send(self) -> Result<SwitchDecoyPortPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! SyncClusterProtectionEvent: Synchronizes cluster protection events
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         SyncClusterProtectionEvent {
             client: self.clone(),
             input: SyncClusterProtectionEventRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -76,12 +77,23 @@ impl SyncClusterProtectionEventRequest {
     }
 
     /// Sends the request with `client`; see [`Client::sync_cluster_protection_event`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SyncClusterProtectionEventOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::sync_cluster_protection_event`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SyncClusterProtectionEventOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         request = request.query_opt("cluster_id", self.cluster_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: SyncClusterProtectionEventOutput = response.json().await?;
         output.request_id = request_id;
@@ -119,6 +131,7 @@ impl Operation for SyncClusterProtectionEventRequest {
 pub struct SyncClusterProtectionEvent {
     client: Client,
     input: SyncClusterProtectionEventRequest,
+    options: CallOptions,
 }
 
 impl SyncClusterProtectionEvent {
@@ -145,9 +158,18 @@ impl SyncClusterProtectionEvent {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::sync_cluster_protection_event`].
     pub async fn send(self) -> Result<SyncClusterProtectionEventOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

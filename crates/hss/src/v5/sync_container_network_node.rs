@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         SyncContainerNetworkNode {
             client: self.clone(),
             input: SyncContainerNetworkNodeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,13 +82,24 @@ impl SyncContainerNetworkNodeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::sync_container_network_node`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SyncContainerNetworkNodeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::sync_container_network_node`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SyncContainerNetworkNodeOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("cluster_id", cluster_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SyncContainerNetworkNodeOutput { request_id })
@@ -123,6 +135,7 @@ impl Operation for SyncContainerNetworkNodeRequest {
 pub struct SyncContainerNetworkNode {
     client: Client,
     input: SyncContainerNetworkNodeRequest,
+    options: CallOptions,
 }
 
 impl SyncContainerNetworkNode {
@@ -150,9 +163,18 @@ impl SyncContainerNetworkNode {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::sync_container_network_node`].
     pub async fn send(self) -> Result<SyncContainerNetworkNodeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

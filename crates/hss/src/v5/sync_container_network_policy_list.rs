@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         SyncContainerNetworkPolicyList {
             client: self.clone(),
             input: SyncContainerNetworkPolicyListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,13 +83,24 @@ impl SyncContainerNetworkPolicyListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::sync_container_network_policy_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SyncContainerNetworkPolicyListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::sync_container_network_policy_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SyncContainerNetworkPolicyListOutput> {
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("cluster_id", cluster_id);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SyncContainerNetworkPolicyListOutput { request_id })
@@ -125,6 +137,7 @@ impl Operation for SyncContainerNetworkPolicyListRequest {
 pub struct SyncContainerNetworkPolicyList {
     client: Client,
     input: SyncContainerNetworkPolicyListRequest,
+    options: CallOptions,
 }
 
 impl SyncContainerNetworkPolicyList {
@@ -152,9 +165,18 @@ impl SyncContainerNetworkPolicyList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::sync_container_network_policy_list`].
     pub async fn send(self) -> Result<SyncContainerNetworkPolicyListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

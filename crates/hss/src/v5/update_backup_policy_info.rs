@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateBackupPolicyInfo {
             client: self.clone(),
             input: UpdateBackupPolicyInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl UpdateBackupPolicyInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_backup_policy_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateBackupPolicyInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_backup_policy_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateBackupPolicyInfoOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -104,7 +116,7 @@ impl UpdateBackupPolicyInfoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateBackupPolicyInfoOutput { request_id })
@@ -140,6 +152,7 @@ impl Operation for UpdateBackupPolicyInfoRequest {
 pub struct UpdateBackupPolicyInfo {
     client: Client,
     input: UpdateBackupPolicyInfoRequest,
+    options: CallOptions,
 }
 
 impl UpdateBackupPolicyInfo {
@@ -175,9 +188,18 @@ impl UpdateBackupPolicyInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_backup_policy_info`].
     pub async fn send(self) -> Result<UpdateBackupPolicyInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UpdateContainerNetworkPolicy {
             client: self.clone(),
             input: UpdateContainerNetworkPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl UpdateContainerNetworkPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_container_network_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateContainerNetworkPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_container_network_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateContainerNetworkPolicyOutput> {
         self.check()?;
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -106,7 +118,7 @@ impl UpdateContainerNetworkPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateContainerNetworkPolicyOutput { request_id })
@@ -143,6 +155,7 @@ impl Operation for UpdateContainerNetworkPolicyRequest {
 pub struct UpdateContainerNetworkPolicy {
     client: Client,
     input: UpdateContainerNetworkPolicyRequest,
+    options: CallOptions,
 }
 
 impl UpdateContainerNetworkPolicy {
@@ -176,9 +189,18 @@ impl UpdateContainerNetworkPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_container_network_policy`].
     pub async fn send(self) -> Result<UpdateContainerNetworkPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

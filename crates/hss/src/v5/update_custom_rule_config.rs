@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         UpdateCustomRuleConfig {
             client: self.clone(),
             input: UpdateCustomRuleConfigRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,14 +90,25 @@ impl UpdateCustomRuleConfigRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_custom_rule_config`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateCustomRuleConfigOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_custom_rule_config`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateCustomRuleConfigOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateCustomRuleConfigOutput { request_id })
@@ -125,6 +137,7 @@ impl Operation for UpdateCustomRuleConfigRequest {
 pub struct UpdateCustomRuleConfig {
     client: Client,
     input: UpdateCustomRuleConfigRequest,
+    options: CallOptions,
 }
 
 impl UpdateCustomRuleConfig {
@@ -142,9 +155,18 @@ impl UpdateCustomRuleConfig {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_custom_rule_config`].
     pub async fn send(self) -> Result<UpdateCustomRuleConfigOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -59,6 +59,7 @@ impl Client {
         UpdatePolicy {
             client: self.clone(),
             input: UpdatePolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl UpdatePolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdatePolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdatePolicyOutput> {
         self.check()?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let policy_name = required(self.policy_name, OPERATION, "policy_name")?;
@@ -115,7 +127,7 @@ impl UpdatePolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdatePolicyOutput { request_id })
@@ -152,6 +164,7 @@ impl Operation for UpdatePolicyRequest {
 pub struct UpdatePolicy {
     client: Client,
     input: UpdatePolicyRequest,
+    options: CallOptions,
 }
 
 impl UpdatePolicy {
@@ -187,9 +200,18 @@ impl UpdatePolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_policy`].
     pub async fn send(self) -> Result<UpdatePolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         UpdateSecurityGroupPolicy {
             client: self.clone(),
             input: UpdateSecurityGroupPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -109,7 +110,18 @@ impl UpdateSecurityGroupPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_security_group_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateSecurityGroupPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_security_group_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateSecurityGroupPolicyOutput> {
         self.check()?;
         let cluster_id = required(self.cluster_id, OPERATION, "cluster_id")?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
@@ -121,7 +133,7 @@ impl UpdateSecurityGroupPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateSecurityGroupPolicyOutput { request_id })
@@ -158,6 +170,7 @@ impl Operation for UpdateSecurityGroupPolicyRequest {
 pub struct UpdateSecurityGroupPolicy {
     client: Client,
     input: UpdateSecurityGroupPolicyRequest,
+    options: CallOptions,
 }
 
 impl UpdateSecurityGroupPolicy {
@@ -203,9 +216,18 @@ impl UpdateSecurityGroupPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_security_group_policy`].
     pub async fn send(self) -> Result<UpdateSecurityGroupPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

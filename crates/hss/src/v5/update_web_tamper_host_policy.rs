@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         UpdateWebTamperHostPolicy {
             client: self.clone(),
             input: UpdateWebTamperHostPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -101,7 +102,18 @@ impl UpdateWebTamperHostPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_web_tamper_host_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateWebTamperHostPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_web_tamper_host_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateWebTamperHostPolicyOutput> {
         self.check()?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -111,7 +123,7 @@ impl UpdateWebTamperHostPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateWebTamperHostPolicyOutput { request_id })
@@ -148,6 +160,7 @@ impl Operation for UpdateWebTamperHostPolicyRequest {
 pub struct UpdateWebTamperHostPolicy {
     client: Client,
     input: UpdateWebTamperHostPolicyRequest,
+    options: CallOptions,
 }
 
 impl UpdateWebTamperHostPolicy {
@@ -185,9 +198,18 @@ impl UpdateWebTamperHostPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_web_tamper_host_policy`].
     pub async fn send(self) -> Result<UpdateWebTamperHostPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

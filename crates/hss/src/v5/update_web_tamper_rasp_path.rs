@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateWebTamperRaspPath {
             client: self.clone(),
             input: UpdateWebTamperRaspPathRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -104,7 +105,18 @@ impl UpdateWebTamperRaspPathRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_web_tamper_rasp_path`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateWebTamperRaspPathOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_web_tamper_rasp_path`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateWebTamperRaspPathOutput> {
         self.check()?;
         let host_id = required(self.host_id, OPERATION, "host_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -115,7 +127,7 @@ impl UpdateWebTamperRaspPathRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateWebTamperRaspPathOutput { request_id })
@@ -152,6 +164,7 @@ impl Operation for UpdateWebTamperRaspPathRequest {
 pub struct UpdateWebTamperRaspPath {
     client: Client,
     input: UpdateWebTamperRaspPathRequest,
+    options: CallOptions,
 }
 
 impl UpdateWebTamperRaspPath {
@@ -197,9 +210,18 @@ impl UpdateWebTamperRaspPath {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_web_tamper_rasp_path`].
     pub async fn send(self) -> Result<UpdateWebTamperRaspPathOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UploadReportLogo {
             client: self.clone(),
             input: UploadReportLogoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl UploadReportLogoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::upload_report_logo`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UploadReportLogoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::upload_report_logo`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UploadReportLogoOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH);
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -102,7 +114,7 @@ impl UploadReportLogoRequest {
             request = request.multipart_body(form);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UploadReportLogoOutput = response.json().await?;
         output.request_id = request_id;
@@ -136,6 +148,7 @@ impl Operation for UploadReportLogoRequest {
 pub struct UploadReportLogo {
     client: Client,
     input: UploadReportLogoRequest,
+    options: CallOptions,
 }
 
 impl UploadReportLogo {
@@ -163,9 +176,18 @@ impl UploadReportLogo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::upload_report_logo`].
     pub async fn send(self) -> Result<UploadReportLogoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ValidateAdmin {
             client: self.clone(),
             input: ValidateAdminRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,12 +80,23 @@ impl ValidateAdminRequest {
     }
 
     /// Sends the request with `client`; see [`Client::validate_admin`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ValidateAdminOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::validate_admin`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ValidateAdminOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-security-token", self.x_security_token);
         request = request.header_opt("region", self.region);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ValidateAdminOutput = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl fmt::Debug for ValidateAdminRequest {
 pub struct ValidateAdmin {
     client: Client,
     input: ValidateAdminRequest,
+    options: CallOptions,
 }
 
 impl ValidateAdmin {
@@ -156,9 +169,18 @@ impl ValidateAdmin {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::validate_admin`].
     pub async fn send(self) -> Result<ValidateAdminOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

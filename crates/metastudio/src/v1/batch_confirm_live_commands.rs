@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         BatchConfirmLiveCommands {
             client: self.clone(),
             input: BatchConfirmLiveCommandsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl BatchConfirmLiveCommandsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_confirm_live_commands`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchConfirmLiveCommandsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_confirm_live_commands`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchConfirmLiveCommandsOutput> {
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -101,7 +113,7 @@ impl BatchConfirmLiveCommandsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BatchConfirmLiveCommandsOutput { request_id })
@@ -134,6 +146,7 @@ impl Operation for BatchConfirmLiveCommandsRequest {
 pub struct BatchConfirmLiveCommands {
     client: Client,
     input: BatchConfirmLiveCommandsRequest,
+    options: CallOptions,
 }
 
 impl BatchConfirmLiveCommands {
@@ -169,9 +182,18 @@ impl BatchConfirmLiveCommands {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_confirm_live_commands`].
     pub async fn send(self) -> Result<BatchConfirmLiveCommandsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! BindUserAssetResource: Binds resources to user assets
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         BindUserAssetResource {
             client: self.clone(),
             input: BindUserAssetResourceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,13 +74,24 @@ impl BindUserAssetResourceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::bind_user_asset_resource`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BindUserAssetResourceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::bind_user_asset_resource`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BindUserAssetResourceOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BindUserAssetResourceOutput { request_id })
@@ -108,6 +120,7 @@ impl Operation for BindUserAssetResourceRequest {
 pub struct BindUserAssetResource {
     client: Client,
     input: BindUserAssetResourceRequest,
+    options: CallOptions,
 }
 
 impl BindUserAssetResource {
@@ -125,9 +138,18 @@ impl BindUserAssetResource {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::bind_user_asset_resource`].
     pub async fn send(self) -> Result<BindUserAssetResourceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

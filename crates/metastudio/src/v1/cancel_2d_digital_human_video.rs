@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         Cancel2DDigitalHumanVideo {
             client: self.clone(),
             input: Cancel2DDigitalHumanVideoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,13 +78,24 @@ impl Cancel2DDigitalHumanVideoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::cancel_2d_digital_human_video`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<Cancel2DDigitalHumanVideoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::cancel_2d_digital_human_video`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<Cancel2DDigitalHumanVideoOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("job_id", job_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(Cancel2DDigitalHumanVideoOutput { request_id })
@@ -116,6 +128,7 @@ impl Operation for Cancel2DDigitalHumanVideoRequest {
 pub struct Cancel2DDigitalHumanVideo {
     client: Client,
     input: Cancel2DDigitalHumanVideoRequest,
+    options: CallOptions,
 }
 
 impl Cancel2DDigitalHumanVideo {
@@ -139,9 +152,18 @@ impl Cancel2DDigitalHumanVideo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::cancel_2d_digital_human_video`].
     pub async fn send(self) -> Result<Cancel2DDigitalHumanVideoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

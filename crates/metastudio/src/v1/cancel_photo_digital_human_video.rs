@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         CancelPhotoDigitalHumanVideo {
             client: self.clone(),
             input: CancelPhotoDigitalHumanVideoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,13 +79,24 @@ impl CancelPhotoDigitalHumanVideoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::cancel_photo_digital_human_video`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CancelPhotoDigitalHumanVideoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::cancel_photo_digital_human_video`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CancelPhotoDigitalHumanVideoOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("job_id", job_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CancelPhotoDigitalHumanVideoOutput { request_id })
@@ -117,6 +129,7 @@ impl Operation for CancelPhotoDigitalHumanVideoRequest {
 pub struct CancelPhotoDigitalHumanVideo {
     client: Client,
     input: CancelPhotoDigitalHumanVideoRequest,
+    options: CallOptions,
 }
 
 impl CancelPhotoDigitalHumanVideo {
@@ -140,9 +153,18 @@ impl CancelPhotoDigitalHumanVideo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::cancel_photo_digital_human_video`].
     pub async fn send(self) -> Result<CancelPhotoDigitalHumanVideoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

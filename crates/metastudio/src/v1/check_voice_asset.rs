@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         CheckVoiceAsset {
             client: self.clone(),
             input: CheckVoiceAssetRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,13 +82,24 @@ impl CheckVoiceAssetRequest {
     }
 
     /// Sends the request with `client`; see [`Client::check_voice_asset`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CheckVoiceAssetOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::check_voice_asset`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CheckVoiceAssetOutput> {
         let voice_asset_id = required(self.voice_asset_id, OPERATION, "voice_asset_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("voice_asset_id", voice_asset_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CheckVoiceAssetOutput = response.json().await?;
         output.request_id = request_id;
@@ -120,6 +132,7 @@ impl Operation for CheckVoiceAssetRequest {
 pub struct CheckVoiceAsset {
     client: Client,
     input: CheckVoiceAssetRequest,
+    options: CallOptions,
 }
 
 impl CheckVoiceAsset {
@@ -143,9 +156,18 @@ impl CheckVoiceAsset {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::check_voice_asset`].
     pub async fn send(self) -> Result<CheckVoiceAssetOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         CommitVoiceTrainingJob {
             client: self.clone(),
             input: CommitVoiceTrainingJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl CommitVoiceTrainingJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::commit_voice_training_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CommitVoiceTrainingJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::commit_voice_training_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CommitVoiceTrainingJobOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("job_id", job_id);
@@ -94,7 +106,7 @@ impl CommitVoiceTrainingJobRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CommitVoiceTrainingJobOutput { request_id })
@@ -126,6 +138,7 @@ impl Operation for CommitVoiceTrainingJobRequest {
 pub struct CommitVoiceTrainingJob {
     client: Client,
     input: CommitVoiceTrainingJobRequest,
+    options: CallOptions,
 }
 
 impl CommitVoiceTrainingJob {
@@ -155,9 +168,18 @@ impl CommitVoiceTrainingJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::commit_voice_training_job`].
     pub async fn send(self) -> Result<CommitVoiceTrainingJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

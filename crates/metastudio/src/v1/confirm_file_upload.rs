@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ConfirmFileUpload {
             client: self.clone(),
             input: ConfirmFileUploadRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl ConfirmFileUploadRequest {
     }
 
     /// Sends the request with `client`; see [`Client::confirm_file_upload`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ConfirmFileUploadOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::confirm_file_upload`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ConfirmFileUploadOutput> {
         self.check()?;
         let file_id = required(self.file_id, OPERATION, "file_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -101,7 +113,7 @@ impl ConfirmFileUploadRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ConfirmFileUploadOutput { request_id })
@@ -133,6 +145,7 @@ impl Operation for ConfirmFileUploadRequest {
 pub struct ConfirmFileUpload {
     client: Client,
     input: ConfirmFileUploadRequest,
+    options: CallOptions,
 }
 
 impl ConfirmFileUpload {
@@ -162,9 +175,18 @@ impl ConfirmFileUpload {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::confirm_file_upload`].
     pub async fn send(self) -> Result<ConfirmFileUploadOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ConfirmTrainingSegment {
             client: self.clone(),
             input: ConfirmTrainingSegmentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,14 +80,25 @@ impl ConfirmTrainingSegmentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::confirm_training_segment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ConfirmTrainingSegmentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::confirm_training_segment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ConfirmTrainingSegmentOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let index = required(self.index, OPERATION, "index")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("job_id", job_id);
         request = request.query("index", index.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ConfirmTrainingSegmentOutput = response.json().await?;
         output.request_id = request_id;
@@ -119,6 +131,7 @@ impl Operation for ConfirmTrainingSegmentRequest {
 pub struct ConfirmTrainingSegment {
     client: Client,
     input: ConfirmTrainingSegmentRequest,
+    options: CallOptions,
 }
 
 impl ConfirmTrainingSegment {
@@ -142,9 +155,18 @@ impl ConfirmTrainingSegment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::confirm_training_segment`].
     pub async fn send(self) -> Result<ConfirmTrainingSegmentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         CopyVideoScripts {
             client: self.clone(),
             input: CopyVideoScriptsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,13 +80,24 @@ impl CopyVideoScriptsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::copy_video_scripts`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CopyVideoScriptsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::copy_video_scripts`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CopyVideoScriptsOutput> {
         let script_id = required(self.script_id, OPERATION, "script_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("script_id", script_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CopyVideoScriptsOutput = response.json().await?;
         output.request_id = request_id;
@@ -118,6 +130,7 @@ impl Operation for CopyVideoScriptsRequest {
 pub struct CopyVideoScripts {
     client: Client,
     input: CopyVideoScriptsRequest,
+    options: CallOptions,
 }
 
 impl CopyVideoScripts {
@@ -141,9 +154,18 @@ impl CopyVideoScripts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::copy_video_scripts`].
     pub async fn send(self) -> Result<CopyVideoScriptsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

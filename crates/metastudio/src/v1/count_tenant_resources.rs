@@ -4,7 +4,7 @@
 //! range
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         CountTenantResources {
             client: self.clone(),
             input: CountTenantResourcesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl CountTenantResourcesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::count_tenant_resources`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CountTenantResourcesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::count_tenant_resources`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CountTenantResourcesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("business", self.business);
         request = request.query_opt(
@@ -96,7 +108,7 @@ impl CountTenantResourcesRequest {
         );
         request = request.query_opt("resource_expire_end_time", self.resource_expire_end_time);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CountTenantResourcesOutput = response.json().await?;
         output.request_id = request_id;
@@ -138,6 +150,7 @@ impl Operation for CountTenantResourcesRequest {
 pub struct CountTenantResources {
     client: Client,
     input: CountTenantResourcesRequest,
+    options: CallOptions,
 }
 
 impl CountTenantResources {
@@ -176,9 +189,18 @@ impl CountTenantResources {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::count_tenant_resources`].
     pub async fn send(self) -> Result<CountTenantResourcesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         Create2DDigitalHumanVideo {
             client: self.clone(),
             input: Create2DDigitalHumanVideoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl Create2DDigitalHumanVideoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_2d_digital_human_video`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<Create2DDigitalHumanVideoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_2d_digital_human_video`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<Create2DDigitalHumanVideoOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -93,7 +105,7 @@ impl Create2DDigitalHumanVideoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: Create2DDigitalHumanVideoOutput = response.json().await?;
         output.request_id = request_id;
@@ -128,6 +140,7 @@ impl Operation for Create2DDigitalHumanVideoRequest {
 pub struct Create2DDigitalHumanVideo {
     client: Client,
     input: Create2DDigitalHumanVideoRequest,
+    options: CallOptions,
 }
 
 impl Create2DDigitalHumanVideo {
@@ -151,9 +164,18 @@ impl Create2DDigitalHumanVideo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_2d_digital_human_video`].
     pub async fn send(self) -> Result<Create2DDigitalHumanVideoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         CreateAgencyWithRoleType {
             client: self.clone(),
             input: CreateAgencyWithRoleTypeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,12 +78,23 @@ impl CreateAgencyWithRoleTypeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_agency_with_role_type`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateAgencyWithRoleTypeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_agency_with_role_type`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateAgencyWithRoleTypeOutput> {
         let role_type = required(self.role_type, OPERATION, "role_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("role_type", role_type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateAgencyWithRoleTypeOutput = response.json().await?;
         output.request_id = request_id;
@@ -112,6 +124,7 @@ impl Operation for CreateAgencyWithRoleTypeRequest {
 pub struct CreateAgencyWithRoleType {
     client: Client,
     input: CreateAgencyWithRoleTypeRequest,
+    options: CallOptions,
 }
 
 impl CreateAgencyWithRoleType {
@@ -132,9 +145,18 @@ impl CreateAgencyWithRoleType {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_agency_with_role_type`].
     pub async fn send(self) -> Result<CreateAgencyWithRoleTypeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         CreateAsyncTtsJob {
             client: self.clone(),
             input: CreateAsyncTtsJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl CreateAsyncTtsJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_async_tts_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateAsyncTtsJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_async_tts_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateAsyncTtsJobOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -100,7 +112,7 @@ impl CreateAsyncTtsJobRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateAsyncTtsJobOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for CreateAsyncTtsJobRequest {
 pub struct CreateAsyncTtsJob {
     client: Client,
     input: CreateAsyncTtsJobRequest,
+    options: CallOptions,
 }
 
 impl CreateAsyncTtsJob {
@@ -157,9 +170,18 @@ impl CreateAsyncTtsJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_async_tts_job`].
     pub async fn send(self) -> Result<CreateAsyncTtsJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

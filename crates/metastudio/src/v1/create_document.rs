@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         CreateDocument {
             client: self.clone(),
             input: CreateDocumentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl CreateDocumentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_document`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateDocumentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_document`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateDocumentOutput> {
         self.check()?;
         let knowledge_library_id =
             required(self.knowledge_library_id, OPERATION, "knowledge_library_id")?;
@@ -110,7 +122,7 @@ impl CreateDocumentRequest {
             request = request.multipart_body(form);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateDocumentOutput = response.json().await?;
         output.request_id = request_id;
@@ -147,6 +159,7 @@ impl Operation for CreateDocumentRequest {
 pub struct CreateDocument {
     client: Client,
     input: CreateDocumentRequest,
+    options: CallOptions,
 }
 
 impl CreateDocument {
@@ -176,9 +189,18 @@ impl CreateDocument {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_document`].
     pub async fn send(self) -> Result<CreateDocumentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! CreateOnceCode: Creates a one-time authentication code
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         CreateOnceCode {
             client: self.clone(),
             input: CreateOnceCodeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,11 +75,22 @@ impl CreateOnceCodeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_once_code`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateOnceCodeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_once_code`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateOnceCodeOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateOnceCodeOutput = response.json().await?;
         output.request_id = request_id;
@@ -112,6 +124,7 @@ impl Operation for CreateOnceCodeRequest {
 pub struct CreateOnceCode {
     client: Client,
     input: CreateOnceCodeRequest,
+    options: CallOptions,
 }
 
 impl CreateOnceCode {
@@ -129,9 +142,18 @@ impl CreateOnceCode {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_once_code`].
     pub async fn send(self) -> Result<CreateOnceCodeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         CreatePictureModelingByUrlJob {
             client: self.clone(),
             input: CreatePictureModelingByUrlJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl CreatePictureModelingByUrlJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_picture_modeling_by_url_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreatePictureModelingByUrlJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_picture_modeling_by_url_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreatePictureModelingByUrlJobOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -96,7 +108,7 @@ impl CreatePictureModelingByUrlJobRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreatePictureModelingByUrlJobOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for CreatePictureModelingByUrlJobRequest {
 pub struct CreatePictureModelingByUrlJob {
     client: Client,
     input: CreatePictureModelingByUrlJobRequest,
+    options: CallOptions,
 }
 
 impl CreatePictureModelingByUrlJob {
@@ -154,9 +167,18 @@ impl CreatePictureModelingByUrlJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_picture_modeling_by_url_job`].
     pub async fn send(self) -> Result<CreatePictureModelingByUrlJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

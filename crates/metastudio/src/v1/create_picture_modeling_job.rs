@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         CreatePictureModelingJob {
             client: self.clone(),
             input: CreatePictureModelingJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl CreatePictureModelingJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_picture_modeling_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreatePictureModelingJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_picture_modeling_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreatePictureModelingJobOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -111,7 +123,7 @@ impl CreatePictureModelingJobRequest {
             request = request.multipart_body(form);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreatePictureModelingJobOutput = response.json().await?;
         output.request_id = request_id;
@@ -145,6 +157,7 @@ impl Operation for CreatePictureModelingJobRequest {
 pub struct CreatePictureModelingJob {
     client: Client,
     input: CreatePictureModelingJobRequest,
+    options: CallOptions,
 }
 
 impl CreatePictureModelingJob {
@@ -168,9 +181,18 @@ impl CreatePictureModelingJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_picture_modeling_job`].
     pub async fn send(self) -> Result<CreatePictureModelingJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

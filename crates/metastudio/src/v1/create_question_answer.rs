@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         CreateQuestionAnswer {
             client: self.clone(),
             input: CreateQuestionAnswerRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl CreateQuestionAnswerRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_question_answer`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateQuestionAnswerOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_question_answer`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateQuestionAnswerOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -98,7 +110,7 @@ impl CreateQuestionAnswerRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateQuestionAnswerOutput = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for CreateQuestionAnswerRequest {
 pub struct CreateQuestionAnswer {
     client: Client,
     input: CreateQuestionAnswerRequest,
+    options: CallOptions,
 }
 
 impl CreateQuestionAnswer {
@@ -155,9 +168,18 @@ impl CreateQuestionAnswer {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_question_answer`].
     pub async fn send(self) -> Result<CreateQuestionAnswerOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

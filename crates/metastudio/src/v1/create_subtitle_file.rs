@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         CreateSubtitleFile {
             client: self.clone(),
             input: CreateSubtitleFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl CreateSubtitleFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_subtitle_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateSubtitleFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_subtitle_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateSubtitleFileOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -93,7 +105,7 @@ impl CreateSubtitleFileRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateSubtitleFileOutput = response.json().await?;
         output.request_id = request_id;
@@ -127,6 +139,7 @@ impl Operation for CreateSubtitleFileRequest {
 pub struct CreateSubtitleFile {
     client: Client,
     input: CreateSubtitleFileRequest,
+    options: CallOptions,
 }
 
 impl CreateSubtitleFile {
@@ -150,9 +163,18 @@ impl CreateSubtitleFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_subtitle_file`].
     pub async fn send(self) -> Result<CreateSubtitleFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         CreateTtsAudition {
             client: self.clone(),
             input: CreateTtsAuditionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl CreateTtsAuditionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_tts_audition`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateTtsAuditionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_tts_audition`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateTtsAuditionOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-request-id", self.x_request_id);
@@ -102,7 +114,7 @@ impl CreateTtsAuditionRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateTtsAuditionOutput = response.json().await?;
         output.request_id = request_id;
@@ -135,6 +147,7 @@ impl Operation for CreateTtsAuditionRequest {
 pub struct CreateTtsAudition {
     client: Client,
     input: CreateTtsAuditionRequest,
+    options: CallOptions,
 }
 
 impl CreateTtsAudition {
@@ -165,9 +178,18 @@ impl CreateTtsAudition {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_tts_audition`].
     pub async fn send(self) -> Result<CreateTtsAuditionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

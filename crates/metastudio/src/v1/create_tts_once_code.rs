@@ -3,7 +3,7 @@
 //! CreateTtsOnceCode: Gets a tenant-level one-time TTS token
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         CreateTtsOnceCode {
             client: self.clone(),
             input: CreateTtsOnceCodeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,12 +75,23 @@ impl CreateTtsOnceCodeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_tts_once_code`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateTtsOnceCodeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_tts_once_code`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateTtsOnceCodeOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-request-id", self.x_request_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateTtsOnceCodeOutput = response.json().await?;
         output.request_id = request_id;
@@ -112,6 +124,7 @@ impl Operation for CreateTtsOnceCodeRequest {
 pub struct CreateTtsOnceCode {
     client: Client,
     input: CreateTtsOnceCodeRequest,
+    options: CallOptions,
 }
 
 impl CreateTtsOnceCode {
@@ -136,9 +149,18 @@ impl CreateTtsOnceCode {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_tts_once_code`].
     pub async fn send(self) -> Result<CreateTtsOnceCodeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

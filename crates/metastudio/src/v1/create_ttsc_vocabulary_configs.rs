@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         CreateTtscVocabularyConfigs {
             client: self.clone(),
             input: CreateTtscVocabularyConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl CreateTtscVocabularyConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_ttsc_vocabulary_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateTtscVocabularyConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_ttsc_vocabulary_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateTtscVocabularyConfigsOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-request-id", self.x_request_id);
@@ -99,7 +111,7 @@ impl CreateTtscVocabularyConfigsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateTtscVocabularyConfigsOutput = response.json().await?;
         output.request_id = request_id;
@@ -133,6 +145,7 @@ impl Operation for CreateTtscVocabularyConfigsRequest {
 pub struct CreateTtscVocabularyConfigs {
     client: Client,
     input: CreateTtscVocabularyConfigsRequest,
+    options: CallOptions,
 }
 
 impl CreateTtscVocabularyConfigs {
@@ -163,9 +176,18 @@ impl CreateTtscVocabularyConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_ttsc_vocabulary_configs`].
     pub async fn send(self) -> Result<CreateTtscVocabularyConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

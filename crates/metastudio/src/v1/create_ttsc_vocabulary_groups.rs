@@ -3,7 +3,7 @@
 //! CreateTtscVocabularyGroups: Sets tenant-level TTS vocabulary group configurations
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         CreateTtscVocabularyGroups {
             client: self.clone(),
             input: CreateTtscVocabularyGroupsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,7 +81,18 @@ impl CreateTtscVocabularyGroupsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_ttsc_vocabulary_groups`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateTtscVocabularyGroupsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_ttsc_vocabulary_groups`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateTtscVocabularyGroupsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-request-id", self.x_request_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -88,7 +100,7 @@ impl CreateTtscVocabularyGroupsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateTtscVocabularyGroupsOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for CreateTtscVocabularyGroupsRequest {
 pub struct CreateTtscVocabularyGroups {
     client: Client,
     input: CreateTtscVocabularyGroupsRequest,
+    options: CallOptions,
 }
 
 impl CreateTtscVocabularyGroups {
@@ -152,9 +165,18 @@ impl CreateTtscVocabularyGroups {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_ttsc_vocabulary_groups`].
     pub async fn send(self) -> Result<CreateTtscVocabularyGroupsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! CreateVideoScripts: Creates a video production script
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         CreateVideoScripts {
             client: self.clone(),
             input: CreateVideoScriptsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -76,14 +77,25 @@ impl CreateVideoScriptsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_video_scripts`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateVideoScriptsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_video_scripts`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateVideoScriptsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateVideoScriptsOutput = response.json().await?;
         output.request_id = request_id;
@@ -117,6 +129,7 @@ impl Operation for CreateVideoScriptsRequest {
 pub struct CreateVideoScripts {
     client: Client,
     input: CreateVideoScriptsRequest,
+    options: CallOptions,
 }
 
 impl CreateVideoScripts {
@@ -140,9 +153,18 @@ impl CreateVideoScripts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_video_scripts`].
     pub async fn send(self) -> Result<CreateVideoScriptsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         DeleteAgencyWithRoleType {
             client: self.clone(),
             input: DeleteAgencyWithRoleTypeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,12 +78,23 @@ impl DeleteAgencyWithRoleTypeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_agency_with_role_type`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteAgencyWithRoleTypeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_agency_with_role_type`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteAgencyWithRoleTypeOutput> {
         let role_type = required(self.role_type, OPERATION, "role_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("role_type", role_type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteAgencyWithRoleTypeOutput { request_id })
@@ -111,6 +123,7 @@ impl Operation for DeleteAgencyWithRoleTypeRequest {
 pub struct DeleteAgencyWithRoleType {
     client: Client,
     input: DeleteAgencyWithRoleTypeRequest,
+    options: CallOptions,
 }
 
 impl DeleteAgencyWithRoleType {
@@ -131,9 +144,18 @@ impl DeleteAgencyWithRoleType {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_agency_with_role_type`].
     pub async fn send(self) -> Result<DeleteAgencyWithRoleTypeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

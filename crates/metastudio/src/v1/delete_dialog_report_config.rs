@@ -3,7 +3,7 @@
 //! DeleteDialogReportConfig: Deletes a dialog result reporting configuration
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         DeleteDialogReportConfig {
             client: self.clone(),
             input: DeleteDialogReportConfigRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -70,11 +71,22 @@ impl DeleteDialogReportConfigRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_dialog_report_config`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteDialogReportConfigOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_dialog_report_config`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteDialogReportConfigOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteDialogReportConfigOutput { request_id })
@@ -107,6 +119,7 @@ impl Operation for DeleteDialogReportConfigRequest {
 pub struct DeleteDialogReportConfig {
     client: Client,
     input: DeleteDialogReportConfigRequest,
+    options: CallOptions,
 }
 
 impl DeleteDialogReportConfig {
@@ -124,9 +137,18 @@ impl DeleteDialogReportConfig {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_dialog_report_config`].
     pub async fn send(self) -> Result<DeleteDialogReportConfigOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeleteInteractionRule {
             client: self.clone(),
             input: DeleteInteractionRuleRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl DeleteInteractionRuleRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_interaction_rule`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteInteractionRuleOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_interaction_rule`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteInteractionRuleOutput> {
         let group_id = required(self.group_id, OPERATION, "group_id")?;
         let rule_id = required(self.rule_id, OPERATION, "rule_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -91,7 +103,7 @@ impl DeleteInteractionRuleRequest {
         request = request.path_param("rule_id", rule_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteInteractionRuleOutput { request_id })
@@ -124,6 +136,7 @@ impl Operation for DeleteInteractionRuleRequest {
 pub struct DeleteInteractionRule {
     client: Client,
     input: DeleteInteractionRuleRequest,
+    options: CallOptions,
 }
 
 impl DeleteInteractionRule {
@@ -153,9 +166,18 @@ impl DeleteInteractionRule {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_interaction_rule`].
     pub async fn send(self) -> Result<DeleteInteractionRuleOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         DeleteProduct {
             client: self.clone(),
             input: DeleteProductRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,13 +78,24 @@ impl DeleteProductRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_product`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteProductOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_product`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteProductOutput> {
         let product_id = required(self.product_id, OPERATION, "product_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("product_id", product_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteProductOutput { request_id })
@@ -115,6 +127,7 @@ impl Operation for DeleteProductRequest {
 pub struct DeleteProduct {
     client: Client,
     input: DeleteProductRequest,
+    options: CallOptions,
 }
 
 impl DeleteProduct {
@@ -138,9 +151,18 @@ impl DeleteProduct {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_product`].
     pub async fn send(self) -> Result<DeleteProductOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! DeleteRobot: Deletes an application (robot)
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         DeleteRobot {
             client: self.clone(),
             input: DeleteRobotRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,14 +75,25 @@ impl DeleteRobotRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_robot`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteRobotOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_robot`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteRobotOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteRobotOutput { request_id })
@@ -114,6 +126,7 @@ impl Operation for DeleteRobotRequest {
 pub struct DeleteRobot {
     client: Client,
     input: DeleteRobotRequest,
+    options: CallOptions,
 }
 
 impl DeleteRobot {
@@ -137,9 +150,18 @@ impl DeleteRobot {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_robot`].
     pub async fn send(self) -> Result<DeleteRobotOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

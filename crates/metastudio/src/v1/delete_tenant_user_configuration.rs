@@ -3,7 +3,7 @@
 //! DeleteTenantUserConfiguration: Deletes a personalized tenant configuration
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         DeleteTenantUserConfiguration {
             client: self.clone(),
             input: DeleteTenantUserConfigurationRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,13 +76,24 @@ impl DeleteTenantUserConfigurationRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_tenant_user_configuration`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteTenantUserConfigurationOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_tenant_user_configuration`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteTenantUserConfigurationOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteTenantUserConfigurationOutput { request_id })
@@ -111,6 +123,7 @@ impl Operation for DeleteTenantUserConfigurationRequest {
 pub struct DeleteTenantUserConfiguration {
     client: Client,
     input: DeleteTenantUserConfigurationRequest,
+    options: CallOptions,
 }
 
 impl DeleteTenantUserConfiguration {
@@ -128,9 +141,18 @@ impl DeleteTenantUserConfiguration {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_tenant_user_configuration`].
     pub async fn send(self) -> Result<DeleteTenantUserConfigurationOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

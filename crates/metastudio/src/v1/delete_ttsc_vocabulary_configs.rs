@@ -3,7 +3,7 @@
 //! DeleteTtscVocabularyConfigs: Deletes tenant-level custom TTS pronunciation configurations
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DeleteTtscVocabularyConfigs {
             client: self.clone(),
             input: DeleteTtscVocabularyConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl DeleteTtscVocabularyConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_ttsc_vocabulary_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteTtscVocabularyConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_ttsc_vocabulary_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteTtscVocabularyConfigsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -97,7 +109,7 @@ impl DeleteTtscVocabularyConfigsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteTtscVocabularyConfigsOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for DeleteTtscVocabularyConfigsRequest {
 pub struct DeleteTtscVocabularyConfigs {
     client: Client,
     input: DeleteTtscVocabularyConfigsRequest,
+    options: CallOptions,
 }
 
 impl DeleteTtscVocabularyConfigs {
@@ -178,9 +191,18 @@ impl DeleteTtscVocabularyConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_ttsc_vocabulary_configs`].
     pub async fn send(self) -> Result<DeleteTtscVocabularyConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

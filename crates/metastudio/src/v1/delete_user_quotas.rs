@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeleteUserQuotas {
             client: self.clone(),
             input: DeleteUserQuotasRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -76,12 +77,23 @@ impl DeleteUserQuotasRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_user_quotas`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteUserQuotasOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_user_quotas`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteUserQuotasOutput> {
         let user_id = required(self.user_id, OPERATION, "user_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("user_id", user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteUserQuotasOutput { request_id })
@@ -110,6 +122,7 @@ impl Operation for DeleteUserQuotasRequest {
 pub struct DeleteUserQuotas {
     client: Client,
     input: DeleteUserQuotasRequest,
+    options: CallOptions,
 }
 
 impl DeleteUserQuotas {
@@ -127,9 +140,18 @@ impl DeleteUserQuotas {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_user_quotas`].
     pub async fn send(self) -> Result<DeleteUserQuotasOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

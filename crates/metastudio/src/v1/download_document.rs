@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -47,6 +47,7 @@ impl Client {
         DownloadDocument {
             client: self.clone(),
             input: DownloadDocumentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,13 +78,24 @@ impl DownloadDocumentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_document`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadDocumentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_document`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadDocumentOutput> {
         let document_id = required(self.document_id, OPERATION, "document_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("document_id", document_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(DownloadDocumentOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -119,6 +131,7 @@ impl Operation for DownloadDocumentRequest {
 pub struct DownloadDocument {
     client: Client,
     input: DownloadDocumentRequest,
+    options: CallOptions,
 }
 
 impl DownloadDocument {
@@ -142,9 +155,18 @@ impl DownloadDocument {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_document`].
     pub async fn send(self) -> Result<DownloadDocumentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -47,6 +47,7 @@ impl Client {
         DownloadTemplate {
             client: self.clone(),
             input: DownloadTemplateRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,12 +75,23 @@ impl DownloadTemplateRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_template`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadTemplateOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_template`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadTemplateOutput> {
         let resource = required(self.resource, OPERATION, "resource")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("resource", resource);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(DownloadTemplateOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -112,6 +124,7 @@ impl Operation for DownloadTemplateRequest {
 pub struct DownloadTemplate {
     client: Client,
     input: DownloadTemplateRequest,
+    options: CallOptions,
 }
 
 impl DownloadTemplate {
@@ -129,9 +142,18 @@ impl DownloadTemplate {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_template`].
     pub async fn send(self) -> Result<DownloadTemplateOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

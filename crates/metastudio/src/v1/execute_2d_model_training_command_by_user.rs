@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         Execute2dModelTrainingCommandByUser {
             client: self.clone(),
             input: Execute2dModelTrainingCommandByUserRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl Execute2dModelTrainingCommandByUserRequest {
     }
 
     /// Sends the request with `client`; see [`Client::execute_2d_model_training_command_by_user`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<Execute2dModelTrainingCommandByUserOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::execute_2d_model_training_command_by_user`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<Execute2dModelTrainingCommandByUserOutput> {
         self.check()?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -103,7 +115,7 @@ impl Execute2dModelTrainingCommandByUserRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: Execute2dModelTrainingCommandByUserOutput = response.json().await?;
         output.request_id = request_id;
@@ -137,6 +149,7 @@ impl Operation for Execute2dModelTrainingCommandByUserRequest {
 pub struct Execute2dModelTrainingCommandByUser {
     client: Client,
     input: Execute2dModelTrainingCommandByUserRequest,
+    options: CallOptions,
 }
 
 impl Execute2dModelTrainingCommandByUser {
@@ -169,9 +182,18 @@ impl Execute2dModelTrainingCommandByUser {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::execute_2d_model_training_command_by_user`].
     pub async fn send(self) -> Result<Execute2dModelTrainingCommandByUserOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

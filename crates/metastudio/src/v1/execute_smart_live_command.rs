@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ExecuteSmartLiveCommand {
             client: self.clone(),
             input: ExecuteSmartLiveCommandRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl ExecuteSmartLiveCommandRequest {
     }
 
     /// Sends the request with `client`; see [`Client::execute_smart_live_command`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExecuteSmartLiveCommandOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::execute_smart_live_command`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExecuteSmartLiveCommandOutput> {
         self.check()?;
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
@@ -108,7 +120,7 @@ impl ExecuteSmartLiveCommandRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExecuteSmartLiveCommandOutput = response.json().await?;
         output.request_id = request_id;
@@ -142,6 +154,7 @@ impl Operation for ExecuteSmartLiveCommandRequest {
 pub struct ExecuteSmartLiveCommand {
     client: Client,
     input: ExecuteSmartLiveCommandRequest,
+    options: CallOptions,
 }
 
 impl ExecuteSmartLiveCommand {
@@ -177,9 +190,18 @@ impl ExecuteSmartLiveCommand {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::execute_smart_live_command`].
     pub async fn send(self) -> Result<ExecuteSmartLiveCommandOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

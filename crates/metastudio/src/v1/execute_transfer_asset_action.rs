@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ExecuteTransferAssetAction {
             client: self.clone(),
             input: ExecuteTransferAssetActionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ExecuteTransferAssetActionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::execute_transfer_asset_action`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExecuteTransferAssetActionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::execute_transfer_asset_action`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExecuteTransferAssetActionOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let action = required(self.action, OPERATION, "action")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -103,7 +115,7 @@ impl ExecuteTransferAssetActionRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExecuteTransferAssetActionOutput = response.json().await?;
         output.request_id = request_id;
@@ -138,6 +150,7 @@ impl Operation for ExecuteTransferAssetActionRequest {
 pub struct ExecuteTransferAssetAction {
     client: Client,
     input: ExecuteTransferAssetActionRequest,
+    options: CallOptions,
 }
 
 impl ExecuteTransferAssetAction {
@@ -177,9 +190,18 @@ impl ExecuteTransferAssetAction {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::execute_transfer_asset_action`].
     pub async fn send(self) -> Result<ExecuteTransferAssetActionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

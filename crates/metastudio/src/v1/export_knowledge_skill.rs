@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -50,6 +50,7 @@ impl Client {
         ExportKnowledgeSkill {
             client: self.clone(),
             input: ExportKnowledgeSkillRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl ExportKnowledgeSkillRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_knowledge_skill`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportKnowledgeSkillOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_knowledge_skill`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportKnowledgeSkillOutput> {
         let skill_id = required(self.skill_id, OPERATION, "skill_id")?;
         let export_type = required(self.export_type, OPERATION, "export_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -94,7 +106,7 @@ impl ExportKnowledgeSkillRequest {
         request = request.query("export_type", export_type.to_string());
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(ExportKnowledgeSkillOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -131,6 +143,7 @@ impl Operation for ExportKnowledgeSkillRequest {
 pub struct ExportKnowledgeSkill {
     client: Client,
     input: ExportKnowledgeSkillRequest,
+    options: CallOptions,
 }
 
 impl ExportKnowledgeSkill {
@@ -162,9 +175,18 @@ impl ExportKnowledgeSkill {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_knowledge_skill`].
     pub async fn send(self) -> Result<ExportKnowledgeSkillOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ExportResource {
             client: self.clone(),
             input: ExportResourceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,13 +78,24 @@ impl ExportResourceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::export_resource`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ExportResourceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::export_resource`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ExportResourceOutput> {
         let resource = required(self.resource, OPERATION, "resource")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("resource", resource);
         request = request.query_opt("business_id", self.business_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ExportResourceOutput = response.json().await?;
         output.request_id = request_id;
@@ -116,6 +128,7 @@ impl Operation for ExportResourceRequest {
 pub struct ExportResource {
     client: Client,
     input: ExportResourceRequest,
+    options: CallOptions,
 }
 
 impl ExportResource {
@@ -139,9 +152,18 @@ impl ExportResource {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::export_resource`].
     pub async fn send(self) -> Result<ExportResourceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

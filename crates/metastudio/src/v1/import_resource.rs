@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ImportResource {
             client: self.clone(),
             input: ImportResourceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl ImportResourceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::import_resource`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ImportResourceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::import_resource`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ImportResourceOutput> {
         let resource = required(self.resource, OPERATION, "resource")?;
         let mut request = OperationRequest::new(PATH);
         request = request.path_param("resource", resource);
@@ -96,7 +108,7 @@ impl ImportResourceRequest {
             request = request.multipart_body(form);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ImportResourceOutput = response.json().await?;
         output.request_id = request_id;
@@ -129,6 +141,7 @@ impl Operation for ImportResourceRequest {
 pub struct ImportResource {
     client: Client,
     input: ImportResourceRequest,
+    options: CallOptions,
 }
 
 impl ImportResource {
@@ -158,9 +171,18 @@ impl ImportResource {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::import_resource`].
     pub async fn send(self) -> Result<ImportResourceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         List2dModelTrainingJob {
             client: self.clone(),
             input: List2dModelTrainingJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -136,7 +137,18 @@ impl List2dModelTrainingJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_2d_model_training_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<List2dModelTrainingJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_2d_model_training_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<List2dModelTrainingJobOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -169,7 +181,7 @@ impl List2dModelTrainingJobRequest {
         );
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: List2dModelTrainingJobOutput = response.json().await?;
         output.request_id = request_id;
@@ -224,6 +236,7 @@ impl Operation for List2dModelTrainingJobRequest {
 pub struct List2dModelTrainingJob {
     client: Client,
     input: List2dModelTrainingJobRequest,
+    options: CallOptions,
 }
 
 impl List2dModelTrainingJob {
@@ -361,9 +374,18 @@ impl List2dModelTrainingJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_2d_model_training_job`].
     pub async fn send(self) -> Result<List2dModelTrainingJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

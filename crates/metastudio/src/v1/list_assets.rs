@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListAssets {
             client: self.clone(),
             input: ListAssetsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -199,7 +200,18 @@ impl ListAssetsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_assets`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAssetsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_assets`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAssetsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -251,7 +263,7 @@ impl ListAssetsRequest {
         request = request.query_opt("app_user_id", self.app_user_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAssetsOutput = response.json().await?;
         output.request_id = request_id;
@@ -337,6 +349,7 @@ impl Operation for ListAssetsRequest {
 pub struct ListAssets {
     client: Client,
     input: ListAssetsRequest,
+    options: CallOptions,
 }
 
 impl ListAssets {
@@ -575,9 +588,18 @@ impl ListAssets {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_assets`].
     pub async fn send(self) -> Result<ListAssetsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

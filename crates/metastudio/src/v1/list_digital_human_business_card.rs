@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListDigitalHumanBusinessCard {
             client: self.clone(),
             input: ListDigitalHumanBusinessCardRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,7 +103,18 @@ impl ListDigitalHumanBusinessCardRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_digital_human_business_card`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListDigitalHumanBusinessCardOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_digital_human_business_card`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListDigitalHumanBusinessCardOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -114,7 +126,7 @@ impl ListDigitalHumanBusinessCardRequest {
         request = request.query_opt("video_asset_name", self.video_asset_name);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListDigitalHumanBusinessCardOutput = response.json().await?;
         output.request_id = request_id;
@@ -155,6 +167,7 @@ impl Operation for ListDigitalHumanBusinessCardRequest {
 pub struct ListDigitalHumanBusinessCard {
     client: Client,
     input: ListDigitalHumanBusinessCardRequest,
+    options: CallOptions,
 }
 
 impl ListDigitalHumanBusinessCard {
@@ -226,9 +239,18 @@ impl ListDigitalHumanBusinessCard {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_digital_human_business_card`].
     pub async fn send(self) -> Result<ListDigitalHumanBusinessCardOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

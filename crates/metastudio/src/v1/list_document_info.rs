@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListDocumentInfo {
             client: self.clone(),
             input: ListDocumentInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListDocumentInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_document_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListDocumentInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_document_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListDocumentInfoOutput> {
         let knowledge_library_id =
             required(self.knowledge_library_id, OPERATION, "knowledge_library_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -102,7 +114,7 @@ impl ListDocumentInfoRequest {
         request = request.query_opt("file_name", self.file_name);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListDocumentInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -142,6 +154,7 @@ impl Operation for ListDocumentInfoRequest {
 pub struct ListDocumentInfo {
     client: Client,
     input: ListDocumentInfoRequest,
+    options: CallOptions,
 }
 
 impl ListDocumentInfo {
@@ -183,9 +196,18 @@ impl ListDocumentInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_document_info`].
     pub async fn send(self) -> Result<ListDocumentInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

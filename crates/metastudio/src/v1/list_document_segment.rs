@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListDocumentSegment {
             client: self.clone(),
             input: ListDocumentSegmentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl ListDocumentSegmentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_document_segment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListDocumentSegmentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_document_segment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListDocumentSegmentOutput> {
         let document_id = required(self.document_id, OPERATION, "document_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -93,7 +105,7 @@ impl ListDocumentSegmentRequest {
         request = request.query("document_id", document_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListDocumentSegmentOutput = response.json().await?;
         output.request_id = request_id;
@@ -128,6 +140,7 @@ impl Operation for ListDocumentSegmentRequest {
 pub struct ListDocumentSegment {
     client: Client,
     input: ListDocumentSegmentRequest,
+    options: CallOptions,
 }
 
 impl ListDocumentSegment {
@@ -163,9 +176,18 @@ impl ListDocumentSegment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_document_segment`].
     pub async fn send(self) -> Result<ListDocumentSegmentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

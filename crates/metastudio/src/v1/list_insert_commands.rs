@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListInsertCommands {
             client: self.clone(),
             input: ListInsertCommandsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListInsertCommandsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_insert_commands`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInsertCommandsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_insert_commands`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInsertCommandsOutput> {
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -102,7 +114,7 @@ impl ListInsertCommandsRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInsertCommandsOutput = response.json().await?;
         output.request_id = request_id;
@@ -138,6 +150,7 @@ impl Operation for ListInsertCommandsRequest {
 pub struct ListInsertCommands {
     client: Client,
     input: ListInsertCommandsRequest,
+    options: CallOptions,
 }
 
 impl ListInsertCommands {
@@ -179,9 +192,18 @@ impl ListInsertCommands {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_insert_commands`].
     pub async fn send(self) -> Result<ListInsertCommandsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListInteractionRuleGroupsSummary {
             client: self.clone(),
             input: ListInteractionRuleGroupsSummaryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl ListInteractionRuleGroupsSummaryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_interaction_rule_groups_summary`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInteractionRuleGroupsSummaryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_interaction_rule_groups_summary`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInteractionRuleGroupsSummaryOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -97,7 +109,7 @@ impl ListInteractionRuleGroupsSummaryRequest {
         request = request.query_opt("group_name", self.group_name);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInteractionRuleGroupsSummaryOutput = response.json().await?;
         output.request_id = request_id;
@@ -135,6 +147,7 @@ impl Operation for ListInteractionRuleGroupsSummaryRequest {
 pub struct ListInteractionRuleGroupsSummary {
     client: Client,
     input: ListInteractionRuleGroupsSummaryRequest,
+    options: CallOptions,
 }
 
 impl ListInteractionRuleGroupsSummary {
@@ -182,9 +195,18 @@ impl ListInteractionRuleGroupsSummary {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_interaction_rule_groups_summary`].
     pub async fn send(self) -> Result<ListInteractionRuleGroupsSummaryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListKnowledgeQuestion {
             client: self.clone(),
             input: ListKnowledgeQuestionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl ListKnowledgeQuestionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_knowledge_question`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListKnowledgeQuestionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_knowledge_question`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListKnowledgeQuestionOutput> {
         let intent_id = required(self.intent_id, OPERATION, "intent_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -95,7 +107,7 @@ impl ListKnowledgeQuestionRequest {
         request = request.query("intent_id", intent_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListKnowledgeQuestionOutput = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl Operation for ListKnowledgeQuestionRequest {
 pub struct ListKnowledgeQuestion {
     client: Client,
     input: ListKnowledgeQuestionRequest,
+    options: CallOptions,
 }
 
 impl ListKnowledgeQuestion {
@@ -165,9 +178,18 @@ impl ListKnowledgeQuestion {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_knowledge_question`].
     pub async fn send(self) -> Result<ListKnowledgeQuestionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListLivePlatformProducts {
             client: self.clone(),
             input: ListLivePlatformProductsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl ListLivePlatformProductsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_live_platform_products`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListLivePlatformProductsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_live_platform_products`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListLivePlatformProductsOutput> {
         let platform_id = required(self.platform_id, OPERATION, "platform_id")?;
         let live_id = required(self.live_id, OPERATION, "live_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -96,7 +108,7 @@ impl ListLivePlatformProductsRequest {
         request = request.query("platform_id", platform_id);
         request = request.query("live_id", live_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListLivePlatformProductsOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for ListLivePlatformProductsRequest {
 pub struct ListLivePlatformProducts {
     client: Client,
     input: ListLivePlatformProductsRequest,
+    options: CallOptions,
 }
 
 impl ListLivePlatformProducts {
@@ -166,9 +179,18 @@ impl ListLivePlatformProducts {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_live_platform_products`].
     pub async fn send(self) -> Result<ListLivePlatformProductsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

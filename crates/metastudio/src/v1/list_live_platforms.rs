@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListLivePlatforms {
             client: self.clone(),
             input: ListLivePlatformsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,13 +82,24 @@ impl ListLivePlatformsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_live_platforms`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListLivePlatformsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_live_platforms`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListLivePlatformsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("access_type", self.access_type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListLivePlatformsOutput = response.json().await?;
         output.request_id = request_id;
@@ -121,6 +133,7 @@ impl Operation for ListLivePlatformsRequest {
 pub struct ListLivePlatforms {
     client: Client,
     input: ListLivePlatformsRequest,
+    options: CallOptions,
 }
 
 impl ListLivePlatforms {
@@ -153,9 +166,18 @@ impl ListLivePlatforms {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_live_platforms`].
     pub async fn send(self) -> Result<ListLivePlatformsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

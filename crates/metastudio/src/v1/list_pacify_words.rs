@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListPacifyWords {
             client: self.clone(),
             input: ListPacifyWordsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,7 +101,18 @@ impl ListPacifyWordsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_pacify_words`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPacifyWordsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_pacify_words`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPacifyWordsOutput> {
         let robot_id = required(self.robot_id, OPERATION, "robot_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -114,7 +126,7 @@ impl ListPacifyWordsRequest {
         request = request.query_opt("intent", self.intent);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPacifyWordsOutput = response.json().await?;
         output.request_id = request_id;
@@ -152,6 +164,7 @@ impl Operation for ListPacifyWordsRequest {
 pub struct ListPacifyWords {
     client: Client,
     input: ListPacifyWordsRequest,
+    options: CallOptions,
 }
 
 impl ListPacifyWords {
@@ -211,9 +224,18 @@ impl ListPacifyWords {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_pacify_words`].
     pub async fn send(self) -> Result<ListPacifyWordsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

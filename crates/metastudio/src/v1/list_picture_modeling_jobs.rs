@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::operation::{
 };
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::comma_join;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -62,6 +62,7 @@ impl Client {
         ListPictureModelingJobs {
             client: self.clone(),
             input: ListPictureModelingJobsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -121,7 +122,18 @@ impl ListPictureModelingJobsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_picture_modeling_jobs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPictureModelingJobsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_picture_modeling_jobs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPictureModelingJobsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -138,7 +150,7 @@ impl ListPictureModelingJobsRequest {
         request = request.query_opt("create_since", self.create_since);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPictureModelingJobsOutput = response.json().await?;
         output.request_id = request_id;
@@ -177,6 +189,7 @@ impl Operation for ListPictureModelingJobsRequest {
 pub struct ListPictureModelingJobs {
     client: Client,
     input: ListPictureModelingJobsRequest,
+    options: CallOptions,
 }
 
 impl ListPictureModelingJobs {
@@ -251,9 +264,18 @@ impl ListPictureModelingJobs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_picture_modeling_jobs`].
     pub async fn send(self) -> Result<ListPictureModelingJobsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListRole {
             client: self.clone(),
             input: ListRoleRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,21 @@ impl ListRoleRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_role`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListRoleOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_role`].
+    pub async fn send_with(self, client: &Client, options: &CallOptions) -> Result<ListRoleOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("name", self.name);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListRoleOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +130,7 @@ impl Operation for ListRoleRequest {
 pub struct ListRole {
     client: Client,
     input: ListRoleRequest,
+    options: CallOptions,
 }
 
 impl ListRole {
@@ -157,9 +166,18 @@ impl ListRole {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_role`].
     pub async fn send(self) -> Result<ListRoleOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListSmartLive {
             client: self.clone(),
             input: ListSmartLiveRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl ListSmartLiveRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_smart_live`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSmartLiveOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_smart_live`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSmartLiveOutput> {
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("room_id", room_id);
@@ -119,7 +131,7 @@ impl ListSmartLiveRequest {
         request = request.query_opt("create_until", self.create_until);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSmartLiveOutput = response.json().await?;
         output.request_id = request_id;
@@ -159,6 +171,7 @@ impl Operation for ListSmartLiveRequest {
 pub struct ListSmartLive {
     client: Client,
     input: ListSmartLiveRequest,
+    options: CallOptions,
 }
 
 impl ListSmartLive {
@@ -230,9 +243,18 @@ impl ListSmartLive {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_smart_live`].
     pub async fn send(self) -> Result<ListSmartLiveOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListStyles {
             client: self.clone(),
             input: ListStylesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -99,7 +100,18 @@ impl ListStylesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_styles`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListStylesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_styles`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListStylesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -110,7 +122,7 @@ impl ListStylesRequest {
         request = request.query_opt("create_since", self.create_since);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListStylesOutput = response.json().await?;
         output.request_id = request_id;
@@ -149,6 +161,7 @@ impl Operation for ListStylesRequest {
 pub struct ListStyles {
     client: Client,
     input: ListStylesRequest,
+    options: CallOptions,
 }
 
 impl ListStyles {
@@ -214,9 +227,18 @@ impl ListStyles {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_styles`].
     pub async fn send(self) -> Result<ListStylesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListTenantResources {
             client: self.clone(),
             input: ListTenantResourcesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -132,7 +133,18 @@ impl ListTenantResourcesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_tenant_resources`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListTenantResourcesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_tenant_resources`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListTenantResourcesOutput> {
         let resource_source = required(self.resource_source, OPERATION, "resource_source")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
@@ -151,7 +163,7 @@ impl ListTenantResourcesRequest {
         request = request.query_opt("sub_resource", self.sub_resource);
         request = request.query_opt("status", self.status.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListTenantResourcesOutput = response.json().await?;
         output.request_id = request_id;
@@ -202,6 +214,7 @@ impl Operation for ListTenantResourcesRequest {
 pub struct ListTenantResources {
     client: Client,
     input: ListTenantResourcesRequest,
+    options: CallOptions,
 }
 
 impl ListTenantResources {
@@ -305,9 +318,18 @@ impl ListTenantResources {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_tenant_resources`].
     pub async fn send(self) -> Result<ListTenantResourcesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

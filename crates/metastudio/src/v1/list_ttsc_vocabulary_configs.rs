@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListTtscVocabularyConfigs {
             client: self.clone(),
             input: ListTtscVocabularyConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl ListTtscVocabularyConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ttsc_vocabulary_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListTtscVocabularyConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ttsc_vocabulary_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListTtscVocabularyConfigsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("type", self.r#type.map(|value| value.as_str().to_owned()));
         request = request.query_opt("tts_service_name", self.tts_service_name);
@@ -124,7 +136,7 @@ impl ListTtscVocabularyConfigsRequest {
         request = request.header_opt("x-request-id", self.x_request_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListTtscVocabularyConfigsOutput = response.json().await?;
         output.request_id = request_id;
@@ -171,6 +183,7 @@ impl Operation for ListTtscVocabularyConfigsRequest {
 pub struct ListTtscVocabularyConfigs {
     client: Client,
     input: ListTtscVocabularyConfigsRequest,
+    options: CallOptions,
 }
 
 impl ListTtscVocabularyConfigs {
@@ -255,9 +268,18 @@ impl ListTtscVocabularyConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ttsc_vocabulary_configs`].
     pub async fn send(self) -> Result<ListTtscVocabularyConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListWelcomeSpeech {
             client: self.clone(),
             input: ListWelcomeSpeechRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListWelcomeSpeechRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_welcome_speech`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWelcomeSpeechOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_welcome_speech`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWelcomeSpeechOutput> {
         let robot_id = required(self.robot_id, OPERATION, "robot_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -101,7 +113,7 @@ impl ListWelcomeSpeechRequest {
         request = request.query_opt("language", self.language);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWelcomeSpeechOutput = response.json().await?;
         output.request_id = request_id;
@@ -137,6 +149,7 @@ impl Operation for ListWelcomeSpeechRequest {
 pub struct ListWelcomeSpeech {
     client: Client,
     input: ListWelcomeSpeechRequest,
+    options: CallOptions,
 }
 
 impl ListWelcomeSpeech {
@@ -182,9 +195,18 @@ impl ListWelcomeSpeech {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_welcome_speech`].
     pub async fn send(self) -> Result<ListWelcomeSpeechOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

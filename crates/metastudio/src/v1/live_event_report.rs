@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         LiveEventReport {
             client: self.clone(),
             input: LiveEventReportRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -113,7 +114,18 @@ impl LiveEventReportRequest {
     }
 
     /// Sends the request with `client`; see [`Client::live_event_report`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<LiveEventReportOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::live_event_report`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<LiveEventReportOutput> {
         self.check()?;
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
@@ -139,7 +151,7 @@ impl LiveEventReportRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: LiveEventReportOutput = response.json().await?;
         output.request_id = request_id;
@@ -182,6 +194,7 @@ impl Operation for LiveEventReportRequest {
 pub struct LiveEventReport {
     client: Client,
     input: LiveEventReportRequest,
+    options: CallOptions,
 }
 
 impl LiveEventReport {
@@ -247,9 +260,18 @@ impl LiveEventReport {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::live_event_report`].
     pub async fn send(self) -> Result<LiveEventReportOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         PreviewDocumentSegment {
             client: self.clone(),
             input: PreviewDocumentSegmentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -94,7 +95,18 @@ impl PreviewDocumentSegmentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::preview_document_segment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<PreviewDocumentSegmentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::preview_document_segment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<PreviewDocumentSegmentOutput> {
         self.check()?;
         let document_id = required(self.document_id, OPERATION, "document_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -108,7 +120,7 @@ impl PreviewDocumentSegmentRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(PreviewDocumentSegmentOutput {
@@ -144,6 +156,7 @@ impl Operation for PreviewDocumentSegmentRequest {
 pub struct PreviewDocumentSegment {
     client: Client,
     input: PreviewDocumentSegmentRequest,
+    options: CallOptions,
 }
 
 impl PreviewDocumentSegment {
@@ -179,9 +192,18 @@ impl PreviewDocumentSegment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::preview_document_segment`].
     pub async fn send(self) -> Result<PreviewDocumentSegmentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! SaveTtscTenantConfigs: Sets tenant-level configurations
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         SaveTtscTenantConfigs {
             client: self.clone(),
             input: SaveTtscTenantConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,7 +83,18 @@ impl SaveTtscTenantConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::save_ttsc_tenant_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SaveTtscTenantConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::save_ttsc_tenant_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SaveTtscTenantConfigsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-request-id", self.x_request_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -90,7 +102,7 @@ impl SaveTtscTenantConfigsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SaveTtscTenantConfigsOutput { request_id })
@@ -122,6 +134,7 @@ impl Operation for SaveTtscTenantConfigsRequest {
 pub struct SaveTtscTenantConfigs {
     client: Client,
     input: SaveTtscTenantConfigsRequest,
+    options: CallOptions,
 }
 
 impl SaveTtscTenantConfigs {
@@ -152,9 +165,18 @@ impl SaveTtscTenantConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::save_ttsc_tenant_configs`].
     pub async fn send(self) -> Result<SaveTtscTenantConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         SaveTtscVocabularyConfigs {
             client: self.clone(),
             input: SaveTtscVocabularyConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl SaveTtscVocabularyConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::save_ttsc_vocabulary_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SaveTtscVocabularyConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::save_ttsc_vocabulary_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SaveTtscVocabularyConfigsOutput> {
         self.check()?;
         let vocabulary_id = required(self.vocabulary_id, OPERATION, "vocabulary_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -106,7 +118,7 @@ impl SaveTtscVocabularyConfigsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: SaveTtscVocabularyConfigsOutput = response.json().await?;
         output.request_id = request_id;
@@ -140,6 +152,7 @@ impl Operation for SaveTtscVocabularyConfigsRequest {
 pub struct SaveTtscVocabularyConfigs {
     client: Client,
     input: SaveTtscVocabularyConfigsRequest,
+    options: CallOptions,
 }
 
 impl SaveTtscVocabularyConfigs {
@@ -176,9 +189,18 @@ impl SaveTtscVocabularyConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::save_ttsc_vocabulary_configs`].
     pub async fn send(self) -> Result<SaveTtscVocabularyConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{
     BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
 };
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         SearchTask {
             client: self.clone(),
             input: SearchTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,7 +83,18 @@ impl SearchTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::search_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SearchTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::search_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SearchTaskOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         for value in self.resource.iter().flatten() {
             request = request.query("resource", value.clone());
@@ -91,7 +103,7 @@ impl SearchTaskRequest {
         request = request.query_opt("begin_time", self.begin_time);
         request = request.query_opt("end_time", self.end_time);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: SearchTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -126,6 +138,7 @@ impl Operation for SearchTaskRequest {
 pub struct SearchTask {
     client: Client,
     input: SearchTaskRequest,
+    options: CallOptions,
 }
 
 impl SearchTask {
@@ -166,9 +179,18 @@ impl SearchTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::search_task`].
     pub async fn send(self) -> Result<SearchTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! SetJobBatchName: Sets the batch of tasks for batch task management
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         SetJobBatchName {
             client: self.clone(),
             input: SetJobBatchNameRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,14 +79,25 @@ impl SetJobBatchNameRequest {
     }
 
     /// Sends the request with `client`; see [`Client::set_job_batch_name`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SetJobBatchNameOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::set_job_batch_name`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SetJobBatchNameOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SetJobBatchNameOutput { request_id })
@@ -118,6 +130,7 @@ impl Operation for SetJobBatchNameRequest {
 pub struct SetJobBatchName {
     client: Client,
     input: SetJobBatchNameRequest,
+    options: CallOptions,
 }
 
 impl SetJobBatchName {
@@ -141,9 +154,18 @@ impl SetJobBatchName {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::set_job_batch_name`].
     pub async fn send(self) -> Result<SetJobBatchNameOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

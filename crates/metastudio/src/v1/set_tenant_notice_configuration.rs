@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         SetTenantNoticeConfiguration {
             client: self.clone(),
             input: SetTenantNoticeConfigurationRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,14 +84,25 @@ impl SetTenantNoticeConfigurationRequest {
     }
 
     /// Sends the request with `client`; see [`Client::set_tenant_notice_configuration`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SetTenantNoticeConfigurationOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::set_tenant_notice_configuration`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SetTenantNoticeConfigurationOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SetTenantNoticeConfigurationOutput { request_id })
@@ -120,6 +132,7 @@ impl Operation for SetTenantNoticeConfigurationRequest {
 pub struct SetTenantNoticeConfiguration {
     client: Client,
     input: SetTenantNoticeConfigurationRequest,
+    options: CallOptions,
 }
 
 impl SetTenantNoticeConfiguration {
@@ -137,9 +150,18 @@ impl SetTenantNoticeConfiguration {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::set_tenant_notice_configuration`].
     pub async fn send(self) -> Result<SetTenantNoticeConfigurationOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

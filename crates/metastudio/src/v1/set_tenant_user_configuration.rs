@@ -3,7 +3,7 @@
 //! SetTenantUserConfiguration: Sets a personalized tenant configuration
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         SetTenantUserConfiguration {
             client: self.clone(),
             input: SetTenantUserConfigurationRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,13 +76,24 @@ impl SetTenantUserConfigurationRequest {
     }
 
     /// Sends the request with `client`; see [`Client::set_tenant_user_configuration`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SetTenantUserConfigurationOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::set_tenant_user_configuration`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SetTenantUserConfigurationOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(SetTenantUserConfigurationOutput { request_id })
@@ -111,6 +123,7 @@ impl Operation for SetTenantUserConfigurationRequest {
 pub struct SetTenantUserConfiguration {
     client: Client,
     input: SetTenantUserConfigurationRequest,
+    options: CallOptions,
 }
 
 impl SetTenantUserConfiguration {
@@ -128,9 +141,18 @@ impl SetTenantUserConfiguration {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::set_tenant_user_configuration`].
     pub async fn send(self) -> Result<SetTenantUserConfigurationOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         Show2dModelTrainingJob {
             client: self.clone(),
             input: Show2dModelTrainingJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,13 +79,24 @@ impl Show2dModelTrainingJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_2d_model_training_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<Show2dModelTrainingJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_2d_model_training_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<Show2dModelTrainingJobOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("job_id", job_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: Show2dModelTrainingJobOutput = response.json().await?;
         output.request_id = request_id;
@@ -117,6 +129,7 @@ impl Operation for Show2dModelTrainingJobRequest {
 pub struct Show2dModelTrainingJob {
     client: Client,
     input: Show2dModelTrainingJobRequest,
+    options: CallOptions,
 }
 
 impl Show2dModelTrainingJob {
@@ -140,9 +153,18 @@ impl Show2dModelTrainingJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_2d_model_training_job`].
     pub async fn send(self) -> Result<Show2dModelTrainingJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

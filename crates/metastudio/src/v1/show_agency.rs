@@ -3,7 +3,7 @@
 //! ShowAgency: Shows the agency in the project
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ShowAgency {
             client: self.clone(),
             input: ShowAgencyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,11 +74,22 @@ impl ShowAgencyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_agency`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowAgencyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_agency`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowAgencyOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("role_type", self.role_type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowAgencyOutput = response.json().await?;
         output.request_id = request_id;
@@ -107,6 +119,7 @@ impl Operation for ShowAgencyRequest {
 pub struct ShowAgency {
     client: Client,
     input: ShowAgencyRequest,
+    options: CallOptions,
 }
 
 impl ShowAgency {
@@ -127,9 +140,18 @@ impl ShowAgency {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_agency`].
     pub async fn send(self) -> Result<ShowAgencyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

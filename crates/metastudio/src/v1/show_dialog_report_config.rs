@@ -3,7 +3,7 @@
 //! ShowDialogReportConfig: Shows a dialog result reporting configuration
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ShowDialogReportConfig {
             client: self.clone(),
             input: ShowDialogReportConfigRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -70,11 +71,22 @@ impl ShowDialogReportConfigRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_dialog_report_config`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowDialogReportConfigOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_dialog_report_config`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowDialogReportConfigOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowDialogReportConfigOutput = response.json().await?;
         output.request_id = request_id;
@@ -108,6 +120,7 @@ impl Operation for ShowDialogReportConfigRequest {
 pub struct ShowDialogReportConfig {
     client: Client,
     input: ShowDialogReportConfigRequest,
+    options: CallOptions,
 }
 
 impl ShowDialogReportConfig {
@@ -125,9 +138,18 @@ impl ShowDialogReportConfig {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_dialog_report_config`].
     pub async fn send(self) -> Result<ShowDialogReportConfigOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -51,6 +51,7 @@ impl Client {
         ShowEncryptFile {
             client: self.clone(),
             input: ShowEncryptFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl ShowEncryptFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_encrypt_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowEncryptFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_encrypt_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowEncryptFileOutput> {
         let tenant_id = required(self.tenant_id, OPERATION, "tenant_id")?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let once_token = required(self.once_token, OPERATION, "once_token")?;
@@ -95,7 +107,7 @@ impl ShowEncryptFileRequest {
         request = request.query("job_id", job_id);
         request = request.query("once_token", once_token);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(ShowEncryptFileOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -143,6 +155,7 @@ impl fmt::Debug for ShowEncryptFileRequest {
 pub struct ShowEncryptFile {
     client: Client,
     input: ShowEncryptFileRequest,
+    options: CallOptions,
 }
 
 impl ShowEncryptFile {
@@ -172,9 +185,18 @@ impl ShowEncryptFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_encrypt_file`].
     pub async fn send(self) -> Result<ShowEncryptFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

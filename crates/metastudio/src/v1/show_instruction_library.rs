@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowInstructionLibrary {
             client: self.clone(),
             input: ShowInstructionLibraryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,7 +83,18 @@ impl ShowInstructionLibraryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instruction_library`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstructionLibraryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instruction_library`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstructionLibraryOutput> {
         let instruction_library_id = required(
             self.instruction_library_id,
             OPERATION,
@@ -92,7 +104,7 @@ impl ShowInstructionLibraryRequest {
         request = request.path_param("instruction_library_id", instruction_library_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstructionLibraryOutput = response.json().await?;
         output.request_id = request_id;
@@ -129,6 +141,7 @@ impl Operation for ShowInstructionLibraryRequest {
 pub struct ShowInstructionLibrary {
     client: Client,
     input: ShowInstructionLibraryRequest,
+    options: CallOptions,
 }
 
 impl ShowInstructionLibrary {
@@ -152,9 +165,18 @@ impl ShowInstructionLibrary {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instruction_library`].
     pub async fn send(self) -> Result<ShowInstructionLibraryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowInteractionRuleGroup {
             client: self.clone(),
             input: ShowInteractionRuleGroupRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,13 +80,24 @@ impl ShowInteractionRuleGroupRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_interaction_rule_group`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInteractionRuleGroupOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_interaction_rule_group`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInteractionRuleGroupOutput> {
         let group_id = required(self.group_id, OPERATION, "group_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("group_id", group_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInteractionRuleGroupOutput = response.json().await?;
         output.request_id = request_id;
@@ -118,6 +130,7 @@ impl Operation for ShowInteractionRuleGroupRequest {
 pub struct ShowInteractionRuleGroup {
     client: Client,
     input: ShowInteractionRuleGroupRequest,
+    options: CallOptions,
 }
 
 impl ShowInteractionRuleGroup {
@@ -141,9 +154,18 @@ impl ShowInteractionRuleGroup {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_interaction_rule_group`].
     pub async fn send(self) -> Result<ShowInteractionRuleGroupOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowKnowledgeIntent {
             client: self.clone(),
             input: ShowKnowledgeIntentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,13 +80,24 @@ impl ShowKnowledgeIntentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_knowledge_intent`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowKnowledgeIntentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_knowledge_intent`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowKnowledgeIntentOutput> {
         let intent_id = required(self.intent_id, OPERATION, "intent_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("intent_id", intent_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowKnowledgeIntentOutput = response.json().await?;
         output.request_id = request_id;
@@ -118,6 +130,7 @@ impl Operation for ShowKnowledgeIntentRequest {
 pub struct ShowKnowledgeIntent {
     client: Client,
     input: ShowKnowledgeIntentRequest,
+    options: CallOptions,
 }
 
 impl ShowKnowledgeIntent {
@@ -141,9 +154,18 @@ impl ShowKnowledgeIntent {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_knowledge_intent`].
     pub async fn send(self) -> Result<ShowKnowledgeIntentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

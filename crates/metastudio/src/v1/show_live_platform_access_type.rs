@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowLivePlatformAccessType {
             client: self.clone(),
             input: ShowLivePlatformAccessTypeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,14 +83,25 @@ impl ShowLivePlatformAccessTypeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_live_platform_access_type`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowLivePlatformAccessTypeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_live_platform_access_type`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowLivePlatformAccessTypeOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("used", self.used.map(|value| bool_text(value).to_owned()));
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowLivePlatformAccessTypeOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ShowLivePlatformAccessTypeRequest {
 pub struct ShowLivePlatformAccessType {
     client: Client,
     input: ShowLivePlatformAccessTypeRequest,
+    options: CallOptions,
 }
 
 impl ShowLivePlatformAccessType {
@@ -160,9 +173,18 @@ impl ShowLivePlatformAccessType {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_live_platform_access_type`].
     pub async fn send(self) -> Result<ShowLivePlatformAccessTypeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowLiveWarningInfo {
             client: self.clone(),
             input: ShowLiveWarningInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,13 +79,24 @@ impl ShowLiveWarningInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_live_warning_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowLiveWarningInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_live_warning_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowLiveWarningInfoOutput> {
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("room_id", room_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowLiveWarningInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -117,6 +129,7 @@ impl Operation for ShowLiveWarningInfoRequest {
 pub struct ShowLiveWarningInfo {
     client: Client,
     input: ShowLiveWarningInfoRequest,
+    options: CallOptions,
 }
 
 impl ShowLiveWarningInfo {
@@ -140,9 +153,18 @@ impl ShowLiveWarningInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_live_warning_info`].
     pub async fn send(self) -> Result<ShowLiveWarningInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowMcpServer {
             client: self.clone(),
             input: ShowMcpServerRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,13 +78,24 @@ impl ShowMcpServerRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_mcp_server`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowMcpServerOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_mcp_server`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowMcpServerOutput> {
         let mcp_server_id = required(self.mcp_server_id, OPERATION, "mcp_server_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("mcp_server_id", mcp_server_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowMcpServerOutput = response.json().await?;
         output.request_id = request_id;
@@ -116,6 +128,7 @@ impl Operation for ShowMcpServerRequest {
 pub struct ShowMcpServer {
     client: Client,
     input: ShowMcpServerRequest,
+    options: CallOptions,
 }
 
 impl ShowMcpServer {
@@ -139,9 +152,18 @@ impl ShowMcpServer {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_mcp_server`].
     pub async fn send(self) -> Result<ShowMcpServerOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowPacifyWordsIntent {
             client: self.clone(),
             input: ShowPacifyWordsIntentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,13 +79,24 @@ impl ShowPacifyWordsIntentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_pacify_words_intent`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowPacifyWordsIntentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_pacify_words_intent`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowPacifyWordsIntentOutput> {
         let robot_id = required(self.robot_id, OPERATION, "robot_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("robot_id", robot_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowPacifyWordsIntentOutput = response.json().await?;
         output.request_id = request_id;
@@ -117,6 +129,7 @@ impl Operation for ShowPacifyWordsIntentRequest {
 pub struct ShowPacifyWordsIntent {
     client: Client,
     input: ShowPacifyWordsIntentRequest,
+    options: CallOptions,
 }
 
 impl ShowPacifyWordsIntent {
@@ -140,9 +153,18 @@ impl ShowPacifyWordsIntent {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_pacify_words_intent`].
     pub async fn send(self) -> Result<ShowPacifyWordsIntentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

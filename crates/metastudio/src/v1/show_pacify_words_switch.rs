@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowPacifyWordsSwitch {
             client: self.clone(),
             input: ShowPacifyWordsSwitchRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl ShowPacifyWordsSwitchRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_pacify_words_switch`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowPacifyWordsSwitchOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_pacify_words_switch`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowPacifyWordsSwitchOutput> {
         let robot_id = required(self.robot_id, OPERATION, "robot_id")?;
         let language = required(self.language, OPERATION, "language")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -94,7 +106,7 @@ impl ShowPacifyWordsSwitchRequest {
         request = request.query("language", language);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowPacifyWordsSwitchOutput = response.json().await?;
         output.request_id = request_id;
@@ -128,6 +140,7 @@ impl Operation for ShowPacifyWordsSwitchRequest {
 pub struct ShowPacifyWordsSwitch {
     client: Client,
     input: ShowPacifyWordsSwitchRequest,
+    options: CallOptions,
 }
 
 impl ShowPacifyWordsSwitch {
@@ -161,9 +174,18 @@ impl ShowPacifyWordsSwitch {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_pacify_words_switch`].
     pub async fn send(self) -> Result<ShowPacifyWordsSwitchOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowPacifyWordsTriggerTime {
             client: self.clone(),
             input: ShowPacifyWordsTriggerTimeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl ShowPacifyWordsTriggerTimeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_pacify_words_trigger_time`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowPacifyWordsTriggerTimeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_pacify_words_trigger_time`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowPacifyWordsTriggerTimeOutput> {
         let robot_id = required(self.robot_id, OPERATION, "robot_id")?;
         let language = required(self.language, OPERATION, "language")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -94,7 +106,7 @@ impl ShowPacifyWordsTriggerTimeRequest {
         request = request.query("language", language);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowPacifyWordsTriggerTimeOutput = response.json().await?;
         output.request_id = request_id;
@@ -129,6 +141,7 @@ impl Operation for ShowPacifyWordsTriggerTimeRequest {
 pub struct ShowPacifyWordsTriggerTime {
     client: Client,
     input: ShowPacifyWordsTriggerTimeRequest,
+    options: CallOptions,
 }
 
 impl ShowPacifyWordsTriggerTime {
@@ -162,9 +175,18 @@ impl ShowPacifyWordsTriggerTime {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_pacify_words_trigger_time`].
     pub async fn send(self) -> Result<ShowPacifyWordsTriggerTimeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

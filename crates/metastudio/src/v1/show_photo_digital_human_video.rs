@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowPhotoDigitalHumanVideo {
             client: self.clone(),
             input: ShowPhotoDigitalHumanVideoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,7 +83,18 @@ impl ShowPhotoDigitalHumanVideoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_photo_digital_human_video`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowPhotoDigitalHumanVideoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_photo_digital_human_video`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowPhotoDigitalHumanVideoOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("job_id", job_id);
@@ -92,7 +104,7 @@ impl ShowPhotoDigitalHumanVideoRequest {
         );
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowPhotoDigitalHumanVideoOutput = response.json().await?;
         output.request_id = request_id;
@@ -127,6 +139,7 @@ impl Operation for ShowPhotoDigitalHumanVideoRequest {
 pub struct ShowPhotoDigitalHumanVideo {
     client: Client,
     input: ShowPhotoDigitalHumanVideoRequest,
+    options: CallOptions,
 }
 
 impl ShowPhotoDigitalHumanVideo {
@@ -156,9 +169,18 @@ impl ShowPhotoDigitalHumanVideo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_photo_digital_human_video`].
     pub async fn send(self) -> Result<ShowPhotoDigitalHumanVideoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowPluginConfig {
             client: self.clone(),
             input: ShowPluginConfigRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,13 +83,24 @@ impl ShowPluginConfigRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_plugin_config`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowPluginConfigOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_plugin_config`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowPluginConfigOutput> {
         let plugin_config_id = required(self.plugin_config_id, OPERATION, "plugin_config_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("plugin_config_id", plugin_config_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowPluginConfigOutput = response.json().await?;
         output.request_id = request_id;
@@ -121,6 +133,7 @@ impl Operation for ShowPluginConfigRequest {
 pub struct ShowPluginConfig {
     client: Client,
     input: ShowPluginConfigRequest,
+    options: CallOptions,
 }
 
 impl ShowPluginConfig {
@@ -144,9 +157,18 @@ impl ShowPluginConfig {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_plugin_config`].
     pub async fn send(self) -> Result<ShowPluginConfigOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

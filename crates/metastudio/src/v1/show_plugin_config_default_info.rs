@@ -3,7 +3,7 @@
 //! ShowPluginConfigDefaultInfo: Shows the default information of plug-in configurations
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowPluginConfigDefaultInfo {
             client: self.clone(),
             input: ShowPluginConfigDefaultInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -71,11 +72,22 @@ impl ShowPluginConfigDefaultInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_plugin_config_default_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowPluginConfigDefaultInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_plugin_config_default_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowPluginConfigDefaultInfoOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowPluginConfigDefaultInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -110,6 +122,7 @@ impl Operation for ShowPluginConfigDefaultInfoRequest {
 pub struct ShowPluginConfigDefaultInfo {
     client: Client,
     input: ShowPluginConfigDefaultInfoRequest,
+    options: CallOptions,
 }
 
 impl ShowPluginConfigDefaultInfo {
@@ -127,9 +140,18 @@ impl ShowPluginConfigDefaultInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_plugin_config_default_info`].
     pub async fn send(self) -> Result<ShowPluginConfigDefaultInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

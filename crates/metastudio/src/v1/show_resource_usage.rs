@@ -3,7 +3,7 @@
 //! ShowResourceUsage: Shows the usage of the tenant's one-time and yearly/monthly resources
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowResourceUsage {
             client: self.clone(),
             input: ShowResourceUsageRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,12 +86,23 @@ impl ShowResourceUsageRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_resource_usage`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowResourceUsageOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_resource_usage`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowResourceUsageOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("resource", self.resource);
         request = request.query_opt("business", self.business);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowResourceUsageOutput = response.json().await?;
         output.request_id = request_id;
@@ -123,6 +135,7 @@ impl Operation for ShowResourceUsageRequest {
 pub struct ShowResourceUsage {
     client: Client,
     input: ShowResourceUsageRequest,
+    options: CallOptions,
 }
 
 impl ShowResourceUsage {
@@ -154,9 +167,18 @@ impl ShowResourceUsage {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_resource_usage`].
     pub async fn send(self) -> Result<ShowResourceUsageOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowSmartLive {
             client: self.clone(),
             input: ShowSmartLiveRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl ShowSmartLiveRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_smart_live`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowSmartLiveOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_smart_live`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowSmartLiveOutput> {
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -91,7 +103,7 @@ impl ShowSmartLiveRequest {
         request = request.path_param("job_id", job_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowSmartLiveOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ShowSmartLiveRequest {
 pub struct ShowSmartLive {
     client: Client,
     input: ShowSmartLiveRequest,
+    options: CallOptions,
 }
 
 impl ShowSmartLive {
@@ -154,9 +167,18 @@ impl ShowSmartLive {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_smart_live`].
     pub async fn send(self) -> Result<ShowSmartLiveOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

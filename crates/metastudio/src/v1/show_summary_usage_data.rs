@@ -3,7 +3,7 @@
 //! ShowSummaryUsageData: Shows an overview of the user's resource usage in a period
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ShowSummaryUsageData {
             client: self.clone(),
             input: ShowSummaryUsageDataRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl ShowSummaryUsageDataRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_summary_usage_data`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowSummaryUsageDataOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_summary_usage_data`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowSummaryUsageDataOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("user_id", self.user_id);
         request = request.query_opt("resource_type", self.resource_type);
@@ -98,7 +110,7 @@ impl ShowSummaryUsageDataRequest {
         request = request.query_opt("unit", self.unit);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowSummaryUsageDataOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for ShowSummaryUsageDataRequest {
 pub struct ShowSummaryUsageData {
     client: Client,
     input: ShowSummaryUsageDataRequest,
+    options: CallOptions,
 }
 
 impl ShowSummaryUsageData {
@@ -183,9 +196,18 @@ impl ShowSummaryUsageData {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_summary_usage_data`].
     pub async fn send(self) -> Result<ShowSummaryUsageDataOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowTask {
             client: self.clone(),
             input: ShowTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,12 +74,19 @@ impl ShowTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_task`].
+    pub async fn send_with(self, client: &Client, options: &CallOptions) -> Result<ShowTaskOutput> {
         let id = required(self.id, OPERATION, "id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("id", id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowTaskOutput = response.json().await?;
         output.request_id = request_id;
@@ -108,6 +116,7 @@ impl Operation for ShowTaskRequest {
 pub struct ShowTask {
     client: Client,
     input: ShowTaskRequest,
+    options: CallOptions,
 }
 
 impl ShowTask {
@@ -125,9 +134,18 @@ impl ShowTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_task`].
     pub async fn send(self) -> Result<ShowTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

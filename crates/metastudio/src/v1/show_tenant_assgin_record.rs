@@ -3,7 +3,7 @@
 //! ShowTenantAssginRecord: Shows the resources allocated to the tenant
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowTenantAssginRecord {
             client: self.clone(),
             input: ShowTenantAssginRecordRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -76,12 +77,23 @@ impl ShowTenantAssginRecordRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_tenant_assgin_record`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowTenantAssginRecordOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_tenant_assgin_record`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowTenantAssginRecordOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowTenantAssginRecordOutput = response.json().await?;
         output.request_id = request_id;
@@ -114,6 +126,7 @@ impl Operation for ShowTenantAssginRecordRequest {
 pub struct ShowTenantAssginRecord {
     client: Client,
     input: ShowTenantAssginRecordRequest,
+    options: CallOptions,
 }
 
 impl ShowTenantAssginRecord {
@@ -137,9 +150,18 @@ impl ShowTenantAssginRecord {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_tenant_assgin_record`].
     pub async fn send(self) -> Result<ShowTenantAssginRecordOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

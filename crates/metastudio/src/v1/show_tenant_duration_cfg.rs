@@ -3,7 +3,7 @@
 //! ShowTenantDurationCfg: Shows the personalized audio duration configured by the user
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -45,6 +45,7 @@ impl Client {
         ShowTenantDurationCfg {
             client: self.clone(),
             input: ShowTenantDurationCfgRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -66,10 +67,21 @@ impl ShowTenantDurationCfgRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_tenant_duration_cfg`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowTenantDurationCfgOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_tenant_duration_cfg`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowTenantDurationCfgOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowTenantDurationCfgOutput = response.json().await?;
         output.request_id = request_id;
@@ -99,6 +111,7 @@ impl Operation for ShowTenantDurationCfgRequest {
 pub struct ShowTenantDurationCfg {
     client: Client,
     input: ShowTenantDurationCfgRequest,
+    options: CallOptions,
 }
 
 impl ShowTenantDurationCfg {
@@ -110,9 +123,18 @@ impl ShowTenantDurationCfg {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_tenant_duration_cfg`].
     pub async fn send(self) -> Result<ShowTenantDurationCfgOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

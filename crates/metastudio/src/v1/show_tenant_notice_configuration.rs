@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowTenantNoticeConfiguration {
             client: self.clone(),
             input: ShowTenantNoticeConfigurationRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,14 +84,25 @@ impl ShowTenantNoticeConfigurationRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_tenant_notice_configuration`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowTenantNoticeConfigurationOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_tenant_notice_configuration`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowTenantNoticeConfigurationOutput> {
         let r#type = required(self.r#type, OPERATION, "type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query("type", r#type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowTenantNoticeConfigurationOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ShowTenantNoticeConfigurationRequest {
 pub struct ShowTenantNoticeConfiguration {
     client: Client,
     input: ShowTenantNoticeConfigurationRequest,
+    options: CallOptions,
 }
 
 impl ShowTenantNoticeConfiguration {
@@ -157,9 +170,18 @@ impl ShowTenantNoticeConfiguration {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_tenant_notice_configuration`].
     pub async fn send(self) -> Result<ShowTenantNoticeConfigurationOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowTrainingSegmentInfo {
             client: self.clone(),
             input: ShowTrainingSegmentInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,12 +75,23 @@ impl ShowTrainingSegmentInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_training_segment_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowTrainingSegmentInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_training_segment_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowTrainingSegmentInfoOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("job_id", job_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowTrainingSegmentInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -109,6 +121,7 @@ impl Operation for ShowTrainingSegmentInfoRequest {
 pub struct ShowTrainingSegmentInfo {
     client: Client,
     input: ShowTrainingSegmentInfoRequest,
+    options: CallOptions,
 }
 
 impl ShowTrainingSegmentInfo {
@@ -126,9 +139,18 @@ impl ShowTrainingSegmentInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_training_segment_info`].
     pub async fn send(self) -> Result<ShowTrainingSegmentInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowTtsPhoneticSymbol {
             client: self.clone(),
             input: ShowTtsPhoneticSymbolRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl ShowTtsPhoneticSymbolRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_tts_phonetic_symbol`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowTtsPhoneticSymbolOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_tts_phonetic_symbol`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowTtsPhoneticSymbolOutput> {
         let word = required(self.word, OPERATION, "word")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
@@ -98,7 +110,7 @@ impl ShowTtsPhoneticSymbolRequest {
         request = request.header_opt("x-request-id", self.x_request_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowTtsPhoneticSymbolOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for ShowTtsPhoneticSymbolRequest {
 pub struct ShowTtsPhoneticSymbol {
     client: Client,
     input: ShowTtsPhoneticSymbolRequest,
+    options: CallOptions,
 }
 
 impl ShowTtsPhoneticSymbol {
@@ -177,9 +190,18 @@ impl ShowTtsPhoneticSymbol {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_tts_phonetic_symbol`].
     pub async fn send(self) -> Result<ShowTtsPhoneticSymbolOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

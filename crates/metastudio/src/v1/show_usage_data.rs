@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowUsageData {
             client: self.clone(),
             input: ShowUsageDataRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -110,7 +111,18 @@ impl ShowUsageDataRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_usage_data`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowUsageDataOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_usage_data`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowUsageDataOutput> {
         let start_time = required(self.start_time, OPERATION, "start_time")?;
         let end_time = required(self.end_time, OPERATION, "end_time")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -124,7 +136,7 @@ impl ShowUsageDataRequest {
         request = request.query_opt("unit", self.unit);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowUsageDataOutput = response.json().await?;
         output.request_id = request_id;
@@ -164,6 +176,7 @@ impl Operation for ShowUsageDataRequest {
 pub struct ShowUsageData {
     client: Client,
     input: ShowUsageDataRequest,
+    options: CallOptions,
 }
 
 impl ShowUsageData {
@@ -237,9 +250,18 @@ impl ShowUsageData {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_usage_data`].
     pub async fn send(self) -> Result<ShowUsageDataOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowUserReviewAttachmentUploadingAddress {
             client: self.clone(),
             input: ShowUserReviewAttachmentUploadingAddressRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,9 +86,20 @@ impl ShowUserReviewAttachmentUploadingAddressRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_user_review_attachment_uploading_address`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
+    ) -> Result<ShowUserReviewAttachmentUploadingAddressOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_user_review_attachment_uploading_address`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
     ) -> Result<ShowUserReviewAttachmentUploadingAddressOutput> {
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -98,7 +110,7 @@ impl ShowUserReviewAttachmentUploadingAddressRequest {
         );
         request = request.query_opt("end_number", self.end_number.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowUserReviewAttachmentUploadingAddressOutput = response.json().await?;
         output.request_id = request_id;
@@ -133,6 +145,7 @@ impl Operation for ShowUserReviewAttachmentUploadingAddressRequest {
 pub struct ShowUserReviewAttachmentUploadingAddress {
     client: Client,
     input: ShowUserReviewAttachmentUploadingAddressRequest,
+    options: CallOptions,
 }
 
 impl ShowUserReviewAttachmentUploadingAddress {
@@ -162,9 +175,18 @@ impl ShowUserReviewAttachmentUploadingAddress {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_user_review_attachment_uploading_address`].
     pub async fn send(self) -> Result<ShowUserReviewAttachmentUploadingAddressOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ShowWelcomeSpeechSwitch {
             client: self.clone(),
             input: ShowWelcomeSpeechSwitchRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,14 +85,25 @@ impl ShowWelcomeSpeechSwitchRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_welcome_speech_switch`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowWelcomeSpeechSwitchOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_welcome_speech_switch`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowWelcomeSpeechSwitchOutput> {
         let robot_id = required(self.robot_id, OPERATION, "robot_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query("robot_id", robot_id);
         request = request.query_opt("language", self.language);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowWelcomeSpeechSwitchOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ShowWelcomeSpeechSwitchRequest {
 pub struct ShowWelcomeSpeechSwitch {
     client: Client,
     input: ShowWelcomeSpeechSwitchRequest,
+    options: CallOptions,
 }
 
 impl ShowWelcomeSpeechSwitch {
@@ -158,9 +171,18 @@ impl ShowWelcomeSpeechSwitch {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_welcome_speech_switch`].
     pub async fn send(self) -> Result<ShowWelcomeSpeechSwitchOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

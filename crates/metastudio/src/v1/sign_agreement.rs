@@ -3,7 +3,7 @@
 //! SignAgreement: Signs the cloud service statement
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         SignAgreement {
             client: self.clone(),
             input: SignAgreementRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -68,10 +69,21 @@ impl SignAgreementRequest {
     }
 
     /// Sends the request with `client`; see [`Client::sign_agreement`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SignAgreementOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::sign_agreement`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SignAgreementOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: SignAgreementOutput = response.json().await?;
         output.request_id = request_id;
@@ -101,6 +113,7 @@ impl Operation for SignAgreementRequest {
 pub struct SignAgreement {
     client: Client,
     input: SignAgreementRequest,
+    options: CallOptions,
 }
 
 impl SignAgreement {
@@ -112,9 +125,18 @@ impl SignAgreement {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::sign_agreement`].
     pub async fn send(self) -> Result<SignAgreementOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         SignSpecialAgreement {
             client: self.clone(),
             input: SignSpecialAgreementRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,14 +90,25 @@ impl SignSpecialAgreementRequest {
     }
 
     /// Sends the request with `client`; see [`Client::sign_special_agreement`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SignSpecialAgreementOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::sign_special_agreement`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SignSpecialAgreementOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: SignSpecialAgreementOutput = response.json().await?;
         output.request_id = request_id;
@@ -126,6 +138,7 @@ impl Operation for SignSpecialAgreementRequest {
 pub struct SignSpecialAgreement {
     client: Client,
     input: SignSpecialAgreementRequest,
+    options: CallOptions,
 }
 
 impl SignSpecialAgreement {
@@ -143,9 +156,18 @@ impl SignSpecialAgreement {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::sign_special_agreement`].
     pub async fn send(self) -> Result<SignSpecialAgreementOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

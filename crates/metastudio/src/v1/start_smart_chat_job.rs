@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         StartSmartChatJob {
             client: self.clone(),
             input: StartSmartChatJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl StartSmartChatJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::start_smart_chat_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<StartSmartChatJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::start_smart_chat_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<StartSmartChatJobOutput> {
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let robot_id = required(self.robot_id, OPERATION, "robot_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -99,7 +111,7 @@ impl StartSmartChatJobRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: StartSmartChatJobOutput = response.json().await?;
         output.request_id = request_id;
@@ -133,6 +145,7 @@ impl Operation for StartSmartChatJobRequest {
 pub struct StartSmartChatJob {
     client: Client,
     input: StartSmartChatJobRequest,
+    options: CallOptions,
 }
 
 impl StartSmartChatJob {
@@ -168,9 +181,18 @@ impl StartSmartChatJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::start_smart_chat_job`].
     pub async fn send(self) -> Result<StartSmartChatJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         StopSmartLive {
             client: self.clone(),
             input: StopSmartLiveRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,7 +83,18 @@ impl StopSmartLiveRequest {
     }
 
     /// Sends the request with `client`; see [`Client::stop_smart_live`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<StopSmartLiveOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::stop_smart_live`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<StopSmartLiveOutput> {
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -90,7 +102,7 @@ impl StopSmartLiveRequest {
         request = request.path_param("job_id", job_id);
         request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(StopSmartLiveOutput { request_id })
@@ -123,6 +135,7 @@ impl Operation for StopSmartLiveRequest {
 pub struct StopSmartLive {
     client: Client,
     input: StopSmartLiveRequest,
+    options: CallOptions,
 }
 
 impl StopSmartLive {
@@ -152,9 +165,18 @@ impl StopSmartLive {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::stop_smart_live`].
     pub async fn send(self) -> Result<StopSmartLiveOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

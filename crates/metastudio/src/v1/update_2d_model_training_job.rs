@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         Update2dModelTrainingJob {
             client: self.clone(),
             input: Update2dModelTrainingJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl Update2dModelTrainingJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_2d_model_training_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<Update2dModelTrainingJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_2d_model_training_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<Update2dModelTrainingJobOutput> {
         self.check()?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -103,7 +115,7 @@ impl Update2dModelTrainingJobRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: Update2dModelTrainingJobOutput = response.json().await?;
         output.request_id = request_id;
@@ -136,6 +148,7 @@ impl Operation for Update2dModelTrainingJobRequest {
 pub struct Update2dModelTrainingJob {
     client: Client,
     input: Update2dModelTrainingJobRequest,
+    options: CallOptions,
 }
 
 impl Update2dModelTrainingJob {
@@ -165,9 +178,18 @@ impl Update2dModelTrainingJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_2d_model_training_job`].
     pub async fn send(self) -> Result<Update2dModelTrainingJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateActiveCode {
             client: self.clone(),
             input: UpdateActiveCodeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl UpdateActiveCodeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_active_code`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateActiveCodeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_active_code`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateActiveCodeOutput> {
         let active_code_id = required(self.active_code_id, OPERATION, "active_code_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("active_code_id", active_code_id);
@@ -92,7 +104,7 @@ impl UpdateActiveCodeRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateActiveCodeOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for UpdateActiveCodeRequest {
 pub struct UpdateActiveCode {
     client: Client,
     input: UpdateActiveCodeRequest,
+    options: CallOptions,
 }
 
 impl UpdateActiveCode {
@@ -154,9 +167,18 @@ impl UpdateActiveCode {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_active_code`].
     pub async fn send(self) -> Result<UpdateActiveCodeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

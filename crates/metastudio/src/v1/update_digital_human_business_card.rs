@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         UpdateDigitalHumanBusinessCard {
             client: self.clone(),
             input: UpdateDigitalHumanBusinessCardRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl UpdateDigitalHumanBusinessCardRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_digital_human_business_card`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateDigitalHumanBusinessCardOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_digital_human_business_card`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateDigitalHumanBusinessCardOutput> {
         self.check()?;
         let job_id = required(self.job_id, OPERATION, "job_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -105,7 +117,7 @@ impl UpdateDigitalHumanBusinessCardRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateDigitalHumanBusinessCardOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for UpdateDigitalHumanBusinessCardRequest {
 pub struct UpdateDigitalHumanBusinessCard {
     client: Client,
     input: UpdateDigitalHumanBusinessCardRequest,
+    options: CallOptions,
 }
 
 impl UpdateDigitalHumanBusinessCard {
@@ -168,9 +181,18 @@ impl UpdateDigitalHumanBusinessCard {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_digital_human_business_card`].
     pub async fn send(self) -> Result<UpdateDigitalHumanBusinessCardOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

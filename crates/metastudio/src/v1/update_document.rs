@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateDocument {
             client: self.clone(),
             input: UpdateDocumentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl UpdateDocumentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_document`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateDocumentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_document`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateDocumentOutput> {
         self.check()?;
         let document_id = required(self.document_id, OPERATION, "document_id")?;
         let mut request = OperationRequest::new(PATH);
@@ -105,7 +117,7 @@ impl UpdateDocumentRequest {
             request = request.multipart_body(form);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateDocumentOutput { request_id })
@@ -137,6 +149,7 @@ impl Operation for UpdateDocumentRequest {
 pub struct UpdateDocument {
     client: Client,
     input: UpdateDocumentRequest,
+    options: CallOptions,
 }
 
 impl UpdateDocument {
@@ -166,9 +179,18 @@ impl UpdateDocument {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_document`].
     pub async fn send(self) -> Result<UpdateDocumentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateInstructionLibrary {
             client: self.clone(),
             input: UpdateInstructionLibraryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl UpdateInstructionLibraryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instruction_library`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstructionLibraryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instruction_library`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstructionLibraryOutput> {
         let instruction_library_id = required(
             self.instruction_library_id,
             OPERATION,
@@ -101,7 +113,7 @@ impl UpdateInstructionLibraryRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateInstructionLibraryOutput { request_id })
@@ -137,6 +149,7 @@ impl Operation for UpdateInstructionLibraryRequest {
 pub struct UpdateInstructionLibrary {
     client: Client,
     input: UpdateInstructionLibraryRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstructionLibrary {
@@ -166,9 +179,18 @@ impl UpdateInstructionLibrary {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instruction_library`].
     pub async fn send(self) -> Result<UpdateInstructionLibraryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

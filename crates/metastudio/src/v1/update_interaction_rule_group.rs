@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateInteractionRuleGroup {
             client: self.clone(),
             input: UpdateInteractionRuleGroupRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl UpdateInteractionRuleGroupRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_interaction_rule_group`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInteractionRuleGroupOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_interaction_rule_group`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInteractionRuleGroupOutput> {
         self.check()?;
         let group_id = required(self.group_id, OPERATION, "group_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -101,7 +113,7 @@ impl UpdateInteractionRuleGroupRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateInteractionRuleGroupOutput = response.json().await?;
         output.request_id = request_id;
@@ -135,6 +147,7 @@ impl Operation for UpdateInteractionRuleGroupRequest {
 pub struct UpdateInteractionRuleGroup {
     client: Client,
     input: UpdateInteractionRuleGroupRequest,
+    options: CallOptions,
 }
 
 impl UpdateInteractionRuleGroup {
@@ -164,9 +177,18 @@ impl UpdateInteractionRuleGroup {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_interaction_rule_group`].
     pub async fn send(self) -> Result<UpdateInteractionRuleGroupOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

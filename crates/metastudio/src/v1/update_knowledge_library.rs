@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateKnowledgeLibrary {
             client: self.clone(),
             input: UpdateKnowledgeLibraryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl UpdateKnowledgeLibraryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_knowledge_library`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateKnowledgeLibraryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_knowledge_library`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateKnowledgeLibraryOutput> {
         let knowledge_library_id =
             required(self.knowledge_library_id, OPERATION, "knowledge_library_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -97,7 +109,7 @@ impl UpdateKnowledgeLibraryRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateKnowledgeLibraryOutput { request_id })
@@ -133,6 +145,7 @@ impl Operation for UpdateKnowledgeLibraryRequest {
 pub struct UpdateKnowledgeLibrary {
     client: Client,
     input: UpdateKnowledgeLibraryRequest,
+    options: CallOptions,
 }
 
 impl UpdateKnowledgeLibrary {
@@ -162,9 +175,18 @@ impl UpdateKnowledgeLibrary {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_knowledge_library`].
     pub async fn send(self) -> Result<UpdateKnowledgeLibraryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UpdateKnowledgeSkill {
             client: self.clone(),
             input: UpdateKnowledgeSkillRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl UpdateKnowledgeSkillRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_knowledge_skill`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateKnowledgeSkillOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_knowledge_skill`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateKnowledgeSkillOutput> {
         let skill_id = required(self.skill_id, OPERATION, "skill_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("skill_id", skill_id);
@@ -94,7 +106,7 @@ impl UpdateKnowledgeSkillRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateKnowledgeSkillOutput { request_id })
@@ -126,6 +138,7 @@ impl Operation for UpdateKnowledgeSkillRequest {
 pub struct UpdateKnowledgeSkill {
     client: Client,
     input: UpdateKnowledgeSkillRequest,
+    options: CallOptions,
 }
 
 impl UpdateKnowledgeSkill {
@@ -155,9 +168,18 @@ impl UpdateKnowledgeSkill {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_knowledge_skill`].
     pub async fn send(self) -> Result<UpdateKnowledgeSkillOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

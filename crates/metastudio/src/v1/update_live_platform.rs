@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UpdateLivePlatform {
             client: self.clone(),
             input: UpdateLivePlatformRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl UpdateLivePlatformRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_live_platform`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateLivePlatformOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_live_platform`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateLivePlatformOutput> {
         self.check()?;
         let platform_id = required(self.platform_id, OPERATION, "platform_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -102,7 +114,7 @@ impl UpdateLivePlatformRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateLivePlatformOutput = response.json().await?;
         output.request_id = request_id;
@@ -135,6 +147,7 @@ impl Operation for UpdateLivePlatformRequest {
 pub struct UpdateLivePlatform {
     client: Client,
     input: UpdateLivePlatformRequest,
+    options: CallOptions,
 }
 
 impl UpdateLivePlatform {
@@ -164,9 +177,18 @@ impl UpdateLivePlatform {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_live_platform`].
     pub async fn send(self) -> Result<UpdateLivePlatformOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

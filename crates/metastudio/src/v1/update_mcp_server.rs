@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateMcpServer {
             client: self.clone(),
             input: UpdateMcpServerRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl UpdateMcpServerRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_mcp_server`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateMcpServerOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_mcp_server`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateMcpServerOutput> {
         let mcp_server_id = required(self.mcp_server_id, OPERATION, "mcp_server_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("mcp_server_id", mcp_server_id);
@@ -92,7 +104,7 @@ impl UpdateMcpServerRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateMcpServerOutput { request_id })
@@ -124,6 +136,7 @@ impl Operation for UpdateMcpServerRequest {
 pub struct UpdateMcpServer {
     client: Client,
     input: UpdateMcpServerRequest,
+    options: CallOptions,
 }
 
 impl UpdateMcpServer {
@@ -153,9 +166,18 @@ impl UpdateMcpServer {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_mcp_server`].
     pub async fn send(self) -> Result<UpdateMcpServerOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdatePluginConfig {
             client: self.clone(),
             input: UpdatePluginConfigRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl UpdatePluginConfigRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_plugin_config`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdatePluginConfigOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_plugin_config`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdatePluginConfigOutput> {
         let plugin_config_id = required(self.plugin_config_id, OPERATION, "plugin_config_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("plugin_config_id", plugin_config_id);
@@ -96,7 +108,7 @@ impl UpdatePluginConfigRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdatePluginConfigOutput { request_id })
@@ -128,6 +140,7 @@ impl Operation for UpdatePluginConfigRequest {
 pub struct UpdatePluginConfig {
     client: Client,
     input: UpdatePluginConfigRequest,
+    options: CallOptions,
 }
 
 impl UpdatePluginConfig {
@@ -157,9 +170,18 @@ impl UpdatePluginConfig {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_plugin_config`].
     pub async fn send(self) -> Result<UpdatePluginConfigOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

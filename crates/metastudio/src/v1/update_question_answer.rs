@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateQuestionAnswer {
             client: self.clone(),
             input: UpdateQuestionAnswerRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl UpdateQuestionAnswerRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_question_answer`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateQuestionAnswerOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_question_answer`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateQuestionAnswerOutput> {
         let question_answer_id =
             required(self.question_answer_id, OPERATION, "question_answer_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -97,7 +109,7 @@ impl UpdateQuestionAnswerRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateQuestionAnswerOutput { request_id })
@@ -133,6 +145,7 @@ impl Operation for UpdateQuestionAnswerRequest {
 pub struct UpdateQuestionAnswer {
     client: Client,
     input: UpdateQuestionAnswerRequest,
+    options: CallOptions,
 }
 
 impl UpdateQuestionAnswer {
@@ -162,9 +175,18 @@ impl UpdateQuestionAnswer {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_question_answer`].
     pub async fn send(self) -> Result<UpdateQuestionAnswerOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

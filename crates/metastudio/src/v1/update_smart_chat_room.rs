@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateSmartChatRoom {
             client: self.clone(),
             input: UpdateSmartChatRoomRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl UpdateSmartChatRoomRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_smart_chat_room`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateSmartChatRoomOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_smart_chat_room`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateSmartChatRoomOutput> {
         self.check()?;
         let room_id = required(self.room_id, OPERATION, "room_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -101,7 +113,7 @@ impl UpdateSmartChatRoomRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateSmartChatRoomOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for UpdateSmartChatRoomRequest {
 pub struct UpdateSmartChatRoom {
     client: Client,
     input: UpdateSmartChatRoomRequest,
+    options: CallOptions,
 }
 
 impl UpdateSmartChatRoom {
@@ -163,9 +176,18 @@ impl UpdateSmartChatRoom {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_smart_chat_room`].
     pub async fn send(self) -> Result<UpdateSmartChatRoomOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! UpdateTenantServiceConfigs: Sets the tenant's service configuration
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         UpdateTenantServiceConfigs {
             client: self.clone(),
             input: UpdateTenantServiceConfigsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,13 +74,24 @@ impl UpdateTenantServiceConfigsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_tenant_service_configs`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateTenantServiceConfigsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_tenant_service_configs`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateTenantServiceConfigsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateTenantServiceConfigsOutput = response.json().await?;
         output.request_id = request_id;
@@ -110,6 +122,7 @@ impl Operation for UpdateTenantServiceConfigsRequest {
 pub struct UpdateTenantServiceConfigs {
     client: Client,
     input: UpdateTenantServiceConfigsRequest,
+    options: CallOptions,
 }
 
 impl UpdateTenantServiceConfigs {
@@ -127,9 +140,18 @@ impl UpdateTenantServiceConfigs {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_tenant_service_configs`].
     pub async fn send(self) -> Result<UpdateTenantServiceConfigsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

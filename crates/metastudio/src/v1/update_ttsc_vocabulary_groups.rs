@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateTtscVocabularyGroups {
             client: self.clone(),
             input: UpdateTtscVocabularyGroupsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl UpdateTtscVocabularyGroupsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_ttsc_vocabulary_groups`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateTtscVocabularyGroupsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_ttsc_vocabulary_groups`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateTtscVocabularyGroupsOutput> {
         let group_id = required(self.group_id, OPERATION, "group_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("group_id", group_id);
@@ -97,7 +109,7 @@ impl UpdateTtscVocabularyGroupsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateTtscVocabularyGroupsOutput = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for UpdateTtscVocabularyGroupsRequest {
 pub struct UpdateTtscVocabularyGroups {
     client: Client,
     input: UpdateTtscVocabularyGroupsRequest,
+    options: CallOptions,
 }
 
 impl UpdateTtscVocabularyGroups {
@@ -168,9 +181,18 @@ impl UpdateTtscVocabularyGroups {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_ttsc_vocabulary_groups`].
     pub async fn send(self) -> Result<UpdateTtscVocabularyGroupsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

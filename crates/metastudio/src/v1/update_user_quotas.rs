@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         UpdateUserQuotas {
             client: self.clone(),
             input: UpdateUserQuotasRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl UpdateUserQuotasRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_user_quotas`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateUserQuotasOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_user_quotas`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateUserQuotasOutput> {
         self.check()?;
         let user_id = required(self.user_id, OPERATION, "user_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -99,7 +111,7 @@ impl UpdateUserQuotasRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateUserQuotasOutput { request_id })
@@ -128,6 +140,7 @@ impl Operation for UpdateUserQuotasRequest {
 pub struct UpdateUserQuotas {
     client: Client,
     input: UpdateUserQuotasRequest,
+    options: CallOptions,
 }
 
 impl UpdateUserQuotas {
@@ -151,9 +164,18 @@ impl UpdateUserQuotas {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_user_quotas`].
     pub async fn send(self) -> Result<UpdateUserQuotasOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateVideoScript {
             client: self.clone(),
             input: UpdateVideoScriptRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl UpdateVideoScriptRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_video_script`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateVideoScriptOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_video_script`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateVideoScriptOutput> {
         let script_id = required(self.script_id, OPERATION, "script_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("script_id", script_id);
@@ -92,7 +104,7 @@ impl UpdateVideoScriptRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateVideoScriptOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for UpdateVideoScriptRequest {
 pub struct UpdateVideoScript {
     client: Client,
     input: UpdateVideoScriptRequest,
+    options: CallOptions,
 }
 
 impl UpdateVideoScript {
@@ -154,9 +167,18 @@ impl UpdateVideoScript {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_video_script`].
     pub async fn send(self) -> Result<UpdateVideoScriptOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateWelcomeSpeech {
             client: self.clone(),
             input: UpdateWelcomeSpeechRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl UpdateWelcomeSpeechRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_welcome_speech`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateWelcomeSpeechOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_welcome_speech`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateWelcomeSpeechOutput> {
         let welcome_speech_id = required(self.welcome_speech_id, OPERATION, "welcome_speech_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("welcome_speech_id", welcome_speech_id);
@@ -96,7 +108,7 @@ impl UpdateWelcomeSpeechRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateWelcomeSpeechOutput = response.json().await?;
         output.request_id = request_id;
@@ -129,6 +141,7 @@ impl Operation for UpdateWelcomeSpeechRequest {
 pub struct UpdateWelcomeSpeech {
     client: Client,
     input: UpdateWelcomeSpeechRequest,
+    options: CallOptions,
 }
 
 impl UpdateWelcomeSpeech {
@@ -158,9 +171,18 @@ impl UpdateWelcomeSpeech {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_welcome_speech`].
     pub async fn send(self) -> Result<UpdateWelcomeSpeechOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

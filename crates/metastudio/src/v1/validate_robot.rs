@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ValidateRobot {
             client: self.clone(),
             input: ValidateRobotRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl ValidateRobotRequest {
     }
 
     /// Sends the request with `client`; see [`Client::validate_robot`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ValidateRobotOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::validate_robot`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ValidateRobotOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -94,7 +106,7 @@ impl ValidateRobotRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(ValidateRobotOutput { request_id })
@@ -127,6 +139,7 @@ impl Operation for ValidateRobotRequest {
 pub struct ValidateRobot {
     client: Client,
     input: ValidateRobotRequest,
+    options: CallOptions,
 }
 
 impl ValidateRobot {
@@ -150,9 +163,18 @@ impl ValidateRobot {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::validate_robot`].
     pub async fn send(self) -> Result<ValidateRobotOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

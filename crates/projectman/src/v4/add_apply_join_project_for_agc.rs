@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         AddApplyJoinProjectForAgc {
             client: self.clone(),
             input: AddApplyJoinProjectForAgcRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl AddApplyJoinProjectForAgcRequest {
     }
 
     /// Sends the request with `client`; see [`Client::add_apply_join_project_for_agc`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<AddApplyJoinProjectForAgcOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::add_apply_join_project_for_agc`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<AddApplyJoinProjectForAgcOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let domain_id = required(self.domain_id, OPERATION, "domain_id")?;
         let user_id = required(self.user_id, OPERATION, "user_id")?;
@@ -95,7 +107,7 @@ impl AddApplyJoinProjectForAgcRequest {
         request = request.header("domain-id", domain_id);
         request = request.header("user-id", user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(AddApplyJoinProjectForAgcOutput { request_id })
@@ -129,6 +141,7 @@ impl Operation for AddApplyJoinProjectForAgcRequest {
 pub struct AddApplyJoinProjectForAgc {
     client: Client,
     input: AddApplyJoinProjectForAgcRequest,
+    options: CallOptions,
 }
 
 impl AddApplyJoinProjectForAgc {
@@ -158,9 +171,18 @@ impl AddApplyJoinProjectForAgc {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::add_apply_join_project_for_agc`].
     pub async fn send(self) -> Result<AddApplyJoinProjectForAgcOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

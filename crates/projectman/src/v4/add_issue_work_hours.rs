@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         AddIssueWorkHours {
             client: self.clone(),
             input: AddIssueWorkHoursRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl AddIssueWorkHoursRequest {
     }
 
     /// Sends the request with `client`; see [`Client::add_issue_work_hours`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<AddIssueWorkHoursOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::add_issue_work_hours`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<AddIssueWorkHoursOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
@@ -106,7 +118,7 @@ impl AddIssueWorkHoursRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: AddIssueWorkHoursOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for AddIssueWorkHoursRequest {
 pub struct AddIssueWorkHours {
     client: Client,
     input: AddIssueWorkHoursRequest,
+    options: CallOptions,
 }
 
 impl AddIssueWorkHours {
@@ -168,9 +181,18 @@ impl AddIssueWorkHours {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::add_issue_work_hours`].
     pub async fn send(self) -> Result<AddIssueWorkHoursOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

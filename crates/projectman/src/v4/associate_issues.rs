@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -59,6 +59,7 @@ impl Client {
         AssociateIssues {
             client: self.clone(),
             input: AssociateIssuesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -107,7 +108,18 @@ impl AssociateIssuesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::associate_issues`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<AssociateIssuesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::associate_issues`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<AssociateIssuesOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
@@ -121,7 +133,7 @@ impl AssociateIssuesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(AssociateIssuesOutput {
@@ -157,6 +169,7 @@ impl Operation for AssociateIssuesRequest {
 pub struct AssociateIssues {
     client: Client,
     input: AssociateIssuesRequest,
+    options: CallOptions,
 }
 
 impl AssociateIssues {
@@ -195,9 +208,18 @@ impl AssociateIssues {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::associate_issues`].
     pub async fn send(self) -> Result<AssociateIssuesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         BatchCreateIpdIssues {
             client: self.clone(),
             input: BatchCreateIpdIssuesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,7 +82,18 @@ impl BatchCreateIpdIssuesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_create_ipd_issues`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchCreateIpdIssuesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_create_ipd_issues`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchCreateIpdIssuesOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -90,7 +102,7 @@ impl BatchCreateIpdIssuesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchCreateIpdIssuesOutput = response.json().await?;
         output.request_id = request_id;
@@ -120,6 +132,7 @@ impl Operation for BatchCreateIpdIssuesRequest {
 pub struct BatchCreateIpdIssues {
     client: Client,
     input: BatchCreateIpdIssuesRequest,
+    options: CallOptions,
 }
 
 impl BatchCreateIpdIssues {
@@ -144,9 +157,18 @@ impl BatchCreateIpdIssues {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_create_ipd_issues`].
     pub async fn send(self) -> Result<BatchCreateIpdIssuesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

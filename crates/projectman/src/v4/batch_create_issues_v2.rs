@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         BatchCreateIssuesV2 {
             client: self.clone(),
             input: BatchCreateIssuesV2Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl BatchCreateIssuesV2Request {
     }
 
     /// Sends the request with `client`; see [`Client::batch_create_issues_v2`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchCreateIssuesV2Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_create_issues_v2`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchCreateIssuesV2Output> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -106,7 +118,7 @@ impl BatchCreateIssuesV2Request {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchCreateIssuesV2Output = response.json().await?;
         output.request_id = request_id;
@@ -136,6 +148,7 @@ impl Operation for BatchCreateIssuesV2Request {
 pub struct BatchCreateIssuesV2 {
     client: Client,
     input: BatchCreateIssuesV2Request,
+    options: CallOptions,
 }
 
 impl BatchCreateIssuesV2 {
@@ -160,9 +173,18 @@ impl BatchCreateIssuesV2 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_create_issues_v2`].
     pub async fn send(self) -> Result<BatchCreateIssuesV2Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

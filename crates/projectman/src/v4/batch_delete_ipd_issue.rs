@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         BatchDeleteIpdIssue {
             client: self.clone(),
             input: BatchDeleteIpdIssueRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl BatchDeleteIpdIssueRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_delete_ipd_issue`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchDeleteIpdIssueOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_delete_ipd_issue`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchDeleteIpdIssueOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -101,7 +113,7 @@ impl BatchDeleteIpdIssueRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchDeleteIpdIssueOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for BatchDeleteIpdIssueRequest {
 pub struct BatchDeleteIpdIssue {
     client: Client,
     input: BatchDeleteIpdIssueRequest,
+    options: CallOptions,
 }
 
 impl BatchDeleteIpdIssue {
@@ -175,9 +188,18 @@ impl BatchDeleteIpdIssue {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_delete_ipd_issue`].
     pub async fn send(self) -> Result<BatchDeleteIpdIssueOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

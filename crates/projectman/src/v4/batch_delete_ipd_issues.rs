@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         BatchDeleteIpdIssues {
             client: self.clone(),
             input: BatchDeleteIpdIssuesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl BatchDeleteIpdIssuesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_delete_ipd_issues`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchDeleteIpdIssuesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_delete_ipd_issues`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchDeleteIpdIssuesOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -106,7 +118,7 @@ impl BatchDeleteIpdIssuesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchDeleteIpdIssuesOutput = response.json().await?;
         output.request_id = request_id;
@@ -144,6 +156,7 @@ impl Operation for BatchDeleteIpdIssuesRequest {
 pub struct BatchDeleteIpdIssues {
     client: Client,
     input: BatchDeleteIpdIssuesRequest,
+    options: CallOptions,
 }
 
 impl BatchDeleteIpdIssues {
@@ -185,9 +198,18 @@ impl BatchDeleteIpdIssues {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_delete_ipd_issues`].
     pub async fn send(self) -> Result<BatchDeleteIpdIssuesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

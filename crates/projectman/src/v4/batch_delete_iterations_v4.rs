@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         BatchDeleteIterationsV4 {
             client: self.clone(),
             input: BatchDeleteIterationsV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl BatchDeleteIterationsV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::batch_delete_iterations_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchDeleteIterationsV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_delete_iterations_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchDeleteIterationsV4Output> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -98,7 +110,7 @@ impl BatchDeleteIterationsV4Request {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BatchDeleteIterationsV4Output { request_id })
@@ -127,6 +139,7 @@ impl Operation for BatchDeleteIterationsV4Request {
 pub struct BatchDeleteIterationsV4 {
     client: Client,
     input: BatchDeleteIterationsV4Request,
+    options: CallOptions,
 }
 
 impl BatchDeleteIterationsV4 {
@@ -150,9 +163,18 @@ impl BatchDeleteIterationsV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_delete_iterations_v4`].
     pub async fn send(self) -> Result<BatchDeleteIterationsV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

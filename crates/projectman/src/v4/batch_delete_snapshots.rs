@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         BatchDeleteSnapshots {
             client: self.clone(),
             input: BatchDeleteSnapshotsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl BatchDeleteSnapshotsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_delete_snapshots`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchDeleteSnapshotsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_delete_snapshots`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchDeleteSnapshotsOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -99,7 +111,7 @@ impl BatchDeleteSnapshotsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchDeleteSnapshotsOutput = response.json().await?;
         output.request_id = request_id;
@@ -129,6 +141,7 @@ impl Operation for BatchDeleteSnapshotsRequest {
 pub struct BatchDeleteSnapshots {
     client: Client,
     input: BatchDeleteSnapshotsRequest,
+    options: CallOptions,
 }
 
 impl BatchDeleteSnapshots {
@@ -153,9 +166,18 @@ impl BatchDeleteSnapshots {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_delete_snapshots`].
     pub async fn send(self) -> Result<BatchDeleteSnapshotsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         BatchTransferIpdWorkItemFlow {
             client: self.clone(),
             input: BatchTransferIpdWorkItemFlowRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl BatchTransferIpdWorkItemFlowRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_transfer_ipd_work_item_flow`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchTransferIpdWorkItemFlowOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_transfer_ipd_work_item_flow`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchTransferIpdWorkItemFlowOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -110,7 +122,7 @@ impl BatchTransferIpdWorkItemFlowRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchTransferIpdWorkItemFlowOutput = response.json().await?;
         output.request_id = request_id;
@@ -144,6 +156,7 @@ impl Operation for BatchTransferIpdWorkItemFlowRequest {
 pub struct BatchTransferIpdWorkItemFlow {
     client: Client,
     input: BatchTransferIpdWorkItemFlowRequest,
+    options: CallOptions,
 }
 
 impl BatchTransferIpdWorkItemFlow {
@@ -177,9 +190,18 @@ impl BatchTransferIpdWorkItemFlow {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_transfer_ipd_work_item_flow`].
     pub async fn send(self) -> Result<BatchTransferIpdWorkItemFlowOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         BatchUpdateChildNickNames {
             client: self.clone(),
             input: BatchUpdateChildNickNamesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,14 +88,25 @@ impl BatchUpdateChildNickNamesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_update_child_nick_names`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchUpdateChildNickNamesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_update_child_nick_names`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchUpdateChildNickNamesOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(BatchUpdateChildNickNamesOutput { request_id })
@@ -124,6 +136,7 @@ impl Operation for BatchUpdateChildNickNamesRequest {
 pub struct BatchUpdateChildNickNames {
     client: Client,
     input: BatchUpdateChildNickNamesRequest,
+    options: CallOptions,
 }
 
 impl BatchUpdateChildNickNames {
@@ -144,9 +157,18 @@ impl BatchUpdateChildNickNames {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_update_child_nick_names`].
     pub async fn send(self) -> Result<BatchUpdateChildNickNamesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         BatchUpdateIpdIssues {
             client: self.clone(),
             input: BatchUpdateIpdIssuesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl BatchUpdateIpdIssuesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_update_ipd_issues`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchUpdateIpdIssuesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_update_ipd_issues`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchUpdateIpdIssuesOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -102,7 +114,7 @@ impl BatchUpdateIpdIssuesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchUpdateIpdIssuesOutput = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for BatchUpdateIpdIssuesRequest {
 pub struct BatchUpdateIpdIssues {
     client: Client,
     input: BatchUpdateIpdIssuesRequest,
+    options: CallOptions,
 }
 
 impl BatchUpdateIpdIssues {
@@ -156,9 +169,18 @@ impl BatchUpdateIpdIssues {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_update_ipd_issues`].
     pub async fn send(self) -> Result<BatchUpdateIpdIssuesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

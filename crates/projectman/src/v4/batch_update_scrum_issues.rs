@@ -3,7 +3,7 @@
 //! BatchUpdateScrumIssues: Edits work items in a batch
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         BatchUpdateScrumIssues {
             client: self.clone(),
             input: BatchUpdateScrumIssuesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,14 +74,25 @@ impl BatchUpdateScrumIssuesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_update_scrum_issues`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchUpdateScrumIssuesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_update_scrum_issues`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchUpdateScrumIssuesOutput> {
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchUpdateScrumIssuesOutput = response.json().await?;
         output.request_id = request_id;
@@ -110,6 +122,7 @@ impl Operation for BatchUpdateScrumIssuesRequest {
 pub struct BatchUpdateScrumIssues {
     client: Client,
     input: BatchUpdateScrumIssuesRequest,
+    options: CallOptions,
 }
 
 impl BatchUpdateScrumIssues {
@@ -127,9 +140,18 @@ impl BatchUpdateScrumIssues {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_update_scrum_issues`].
     pub async fn send(self) -> Result<BatchUpdateScrumIssuesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         BatchUpdateSnapshotDeletableFlag {
             client: self.clone(),
             input: BatchUpdateSnapshotDeletableFlagRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl BatchUpdateSnapshotDeletableFlagRequest {
     }
 
     /// Sends the request with `client`; see [`Client::batch_update_snapshot_deletable_flag`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<BatchUpdateSnapshotDeletableFlagOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::batch_update_snapshot_deletable_flag`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<BatchUpdateSnapshotDeletableFlagOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -100,7 +112,7 @@ impl BatchUpdateSnapshotDeletableFlagRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: BatchUpdateSnapshotDeletableFlagOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for BatchUpdateSnapshotDeletableFlagRequest {
 pub struct BatchUpdateSnapshotDeletableFlag {
     client: Client,
     input: BatchUpdateSnapshotDeletableFlagRequest,
+    options: CallOptions,
 }
 
 impl BatchUpdateSnapshotDeletableFlag {
@@ -155,9 +168,18 @@ impl BatchUpdateSnapshotDeletableFlag {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::batch_update_snapshot_deletable_flag`].
     pub async fn send(self) -> Result<BatchUpdateSnapshotDeletableFlagOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         CancelProjectDomain {
             client: self.clone(),
             input: CancelProjectDomainRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,14 +80,25 @@ impl CancelProjectDomainRequest {
     }
 
     /// Sends the request with `client`; see [`Client::cancel_project_domain`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CancelProjectDomainOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::cancel_project_domain`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CancelProjectDomainOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let domain_id = required(self.domain_id, OPERATION, "domain_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.path_param("domain_id", domain_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CancelProjectDomainOutput { request_id })
@@ -118,6 +130,7 @@ impl Operation for CancelProjectDomainRequest {
 pub struct CancelProjectDomain {
     client: Client,
     input: CancelProjectDomainRequest,
+    options: CallOptions,
 }
 
 impl CancelProjectDomain {
@@ -141,9 +154,18 @@ impl CancelProjectDomain {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::cancel_project_domain`].
     pub async fn send(self) -> Result<CancelProjectDomainOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         CancelScrumAssociate {
             client: self.clone(),
             input: CancelScrumAssociateRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl CancelScrumAssociateRequest {
     }
 
     /// Sends the request with `client`; see [`Client::cancel_scrum_associate`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CancelScrumAssociateOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::cancel_scrum_associate`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CancelScrumAssociateOutput> {
         self.check()?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -96,7 +108,7 @@ impl CancelScrumAssociateRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CancelScrumAssociateOutput = response.json().await?;
         output.request_id = request_id;
@@ -126,6 +138,7 @@ impl Operation for CancelScrumAssociateRequest {
 pub struct CancelScrumAssociate {
     client: Client,
     input: CancelScrumAssociateRequest,
+    options: CallOptions,
 }
 
 impl CancelScrumAssociate {
@@ -143,9 +156,18 @@ impl CancelScrumAssociate {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::cancel_scrum_associate`].
     pub async fn send(self) -> Result<CancelScrumAssociateOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

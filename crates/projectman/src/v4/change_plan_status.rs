@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ChangePlanStatus {
             client: self.clone(),
             input: ChangePlanStatusRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -94,7 +95,18 @@ impl ChangePlanStatusRequest {
     }
 
     /// Sends the request with `client`; see [`Client::change_plan_status`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ChangePlanStatusOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::change_plan_status`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ChangePlanStatusOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let plan_id = required(self.plan_id, OPERATION, "plan_id")?;
@@ -106,7 +118,7 @@ impl ChangePlanStatusRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ChangePlanStatusOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for ChangePlanStatusRequest {
 pub struct ChangePlanStatus {
     client: Client,
     input: ChangePlanStatusRequest,
+    options: CallOptions,
 }
 
 impl ChangePlanStatus {
@@ -169,9 +182,18 @@ impl ChangePlanStatus {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::change_plan_status`].
     pub async fn send(self) -> Result<ChangePlanStatusOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

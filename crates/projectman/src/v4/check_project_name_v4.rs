@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         CheckProjectNameV4 {
             client: self.clone(),
             input: CheckProjectNameV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl CheckProjectNameV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::check_project_name_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CheckProjectNameV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::check_project_name_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CheckProjectNameV4Output> {
         self.check()?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -91,7 +103,7 @@ impl CheckProjectNameV4Request {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CheckProjectNameV4Output = response.json().await?;
         output.request_id = request_id;
@@ -121,6 +133,7 @@ impl Operation for CheckProjectNameV4Request {
 pub struct CheckProjectNameV4 {
     client: Client,
     input: CheckProjectNameV4Request,
+    options: CallOptions,
 }
 
 impl CheckProjectNameV4 {
@@ -138,9 +151,18 @@ impl CheckProjectNameV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::check_project_name_v4`].
     pub async fn send(self) -> Result<CheckProjectNameV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

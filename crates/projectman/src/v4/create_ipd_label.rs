@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         CreateIpdLabel {
             client: self.clone(),
             input: CreateIpdLabelRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl CreateIpdLabelRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_ipd_label`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateIpdLabelOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_ipd_label`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateIpdLabelOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -101,7 +113,7 @@ impl CreateIpdLabelRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateIpdLabelOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for CreateIpdLabelRequest {
 pub struct CreateIpdLabel {
     client: Client,
     input: CreateIpdLabelRequest,
+    options: CallOptions,
 }
 
 impl CreateIpdLabel {
@@ -155,9 +168,18 @@ impl CreateIpdLabel {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_ipd_label`].
     pub async fn send(self) -> Result<CreateIpdLabelOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

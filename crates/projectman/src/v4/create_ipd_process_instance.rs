@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         CreateIpdProcessInstance {
             client: self.clone(),
             input: CreateIpdProcessInstanceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -99,7 +100,18 @@ impl CreateIpdProcessInstanceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_ipd_process_instance`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateIpdProcessInstanceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_ipd_process_instance`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateIpdProcessInstanceOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
@@ -111,7 +123,7 @@ impl CreateIpdProcessInstanceRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateIpdProcessInstanceOutput = response.json().await?;
         output.request_id = request_id;
@@ -145,6 +157,7 @@ impl Operation for CreateIpdProcessInstanceRequest {
 pub struct CreateIpdProcessInstance {
     client: Client,
     input: CreateIpdProcessInstanceRequest,
+    options: CallOptions,
 }
 
 impl CreateIpdProcessInstance {
@@ -181,9 +194,18 @@ impl CreateIpdProcessInstance {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_ipd_process_instance`].
     pub async fn send(self) -> Result<CreateIpdProcessInstanceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, RequestBody, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, RequestBody, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         CreateScrumPlanToProject {
             client: self.clone(),
             input: CreateScrumPlanToProjectRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -78,7 +79,18 @@ impl CreateScrumPlanToProjectRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_scrum_plan_to_project`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateScrumPlanToProjectOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_scrum_plan_to_project`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateScrumPlanToProjectOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -87,7 +99,7 @@ impl CreateScrumPlanToProjectRequest {
             request = request.body(RequestBody::from_bytes(body.into_bytes()));
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(CreateScrumPlanToProjectOutput {
@@ -119,6 +131,7 @@ impl Operation for CreateScrumPlanToProjectRequest {
 pub struct CreateScrumPlanToProject {
     client: Client,
     input: CreateScrumPlanToProjectRequest,
+    options: CallOptions,
 }
 
 impl CreateScrumPlanToProject {
@@ -142,9 +155,18 @@ impl CreateScrumPlanToProject {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_scrum_plan_to_project`].
     pub async fn send(self) -> Result<CreateScrumPlanToProjectOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -58,6 +58,7 @@ impl Client {
         CreateSystemIssueV4 {
             client: self.clone(),
             input: CreateSystemIssueV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl CreateSystemIssueV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::create_system_issue_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateSystemIssueV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_system_issue_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateSystemIssueV4Output> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -104,7 +116,7 @@ impl CreateSystemIssueV4Request {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateSystemIssueV4Output = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for CreateSystemIssueV4Request {
 pub struct CreateSystemIssueV4 {
     client: Client,
     input: CreateSystemIssueV4Request,
+    options: CallOptions,
 }
 
 impl CreateSystemIssueV4 {
@@ -157,9 +170,18 @@ impl CreateSystemIssueV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_system_issue_v4`].
     pub async fn send(self) -> Result<CreateSystemIssueV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         DeleteAttachment {
             client: self.clone(),
             input: DeleteAttachmentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl DeleteAttachmentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_attachment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteAttachmentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_attachment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteAttachmentOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let attachment_id = required(self.attachment_id, OPERATION, "attachment_id")?;
@@ -95,7 +107,7 @@ impl DeleteAttachmentRequest {
         request = request.path_param("issue_id", issue_id);
         request = request.path_param("attachment_id", attachment_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteAttachmentOutput { request_id })
@@ -128,6 +140,7 @@ impl Operation for DeleteAttachmentRequest {
 pub struct DeleteAttachment {
     client: Client,
     input: DeleteAttachmentRequest,
+    options: CallOptions,
 }
 
 impl DeleteAttachment {
@@ -157,9 +170,18 @@ impl DeleteAttachment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_attachment`].
     pub async fn send(self) -> Result<DeleteAttachmentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         DeleteIpdImageInIssue {
             client: self.clone(),
             input: DeleteIpdImageInIssueRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl DeleteIpdImageInIssueRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_ipd_image_in_issue`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteIpdImageInIssueOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_ipd_image_in_issue`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteIpdImageInIssueOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let file_name = required(self.file_name, OPERATION, "file_name")?;
@@ -95,7 +107,7 @@ impl DeleteIpdImageInIssueRequest {
         request = request.query("issue_id", issue_id);
         request = request.query("file_name", file_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: DeleteIpdImageInIssueOutput = response.json().await?;
         output.request_id = request_id;
@@ -129,6 +141,7 @@ impl Operation for DeleteIpdImageInIssueRequest {
 pub struct DeleteIpdImageInIssue {
     client: Client,
     input: DeleteIpdImageInIssueRequest,
+    options: CallOptions,
 }
 
 impl DeleteIpdImageInIssue {
@@ -159,9 +172,18 @@ impl DeleteIpdImageInIssue {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_ipd_image_in_issue`].
     pub async fn send(self) -> Result<DeleteIpdImageInIssueOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

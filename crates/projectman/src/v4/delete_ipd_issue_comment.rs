@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         DeleteIpdIssueComment {
             client: self.clone(),
             input: DeleteIpdIssueCommentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl DeleteIpdIssueCommentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_ipd_issue_comment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteIpdIssueCommentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_ipd_issue_comment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteIpdIssueCommentOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let comment_id = required(self.comment_id, OPERATION, "comment_id")?;
@@ -98,7 +110,7 @@ impl DeleteIpdIssueCommentRequest {
         request = request.path_param("issue_id", issue_id);
         request = request.path_param("comment_id", comment_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: DeleteIpdIssueCommentOutput = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for DeleteIpdIssueCommentRequest {
 pub struct DeleteIpdIssueComment {
     client: Client,
     input: DeleteIpdIssueCommentRequest,
+    options: CallOptions,
 }
 
 impl DeleteIpdIssueComment {
@@ -163,9 +176,18 @@ impl DeleteIpdIssueComment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_ipd_issue_comment`].
     pub async fn send(self) -> Result<DeleteIpdIssueCommentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

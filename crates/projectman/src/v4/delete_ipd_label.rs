@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeleteIpdLabel {
             client: self.clone(),
             input: DeleteIpdLabelRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl DeleteIpdLabelRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_ipd_label`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteIpdLabelOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_ipd_label`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteIpdLabelOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let label_id = required(self.label_id, OPERATION, "label_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.path_param("label_id", label_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: DeleteIpdLabelOutput = response.json().await?;
         output.request_id = request_id;
@@ -120,6 +132,7 @@ impl Operation for DeleteIpdLabelRequest {
 pub struct DeleteIpdLabel {
     client: Client,
     input: DeleteIpdLabelRequest,
+    options: CallOptions,
 }
 
 impl DeleteIpdLabel {
@@ -143,9 +156,18 @@ impl DeleteIpdLabel {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_ipd_label`].
     pub async fn send(self) -> Result<DeleteIpdLabelOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

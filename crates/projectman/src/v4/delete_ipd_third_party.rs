@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         DeleteIpdThirdParty {
             client: self.clone(),
             input: DeleteIpdThirdPartyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,7 +99,18 @@ impl DeleteIpdThirdPartyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_ipd_third_party`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteIpdThirdPartyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_ipd_third_party`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteIpdThirdPartyOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
@@ -110,7 +122,7 @@ impl DeleteIpdThirdPartyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: DeleteIpdThirdPartyOutput = response.json().await?;
         output.request_id = request_id;
@@ -143,6 +155,7 @@ impl Operation for DeleteIpdThirdPartyRequest {
 pub struct DeleteIpdThirdParty {
     client: Client,
     input: DeleteIpdThirdPartyRequest,
+    options: CallOptions,
 }
 
 impl DeleteIpdThirdParty {
@@ -174,9 +187,18 @@ impl DeleteIpdThirdParty {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_ipd_third_party`].
     pub async fn send(self) -> Result<DeleteIpdThirdPartyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

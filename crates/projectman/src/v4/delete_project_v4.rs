@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         DeleteProjectV4 {
             client: self.clone(),
             input: DeleteProjectV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -74,12 +75,23 @@ impl DeleteProjectV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::delete_project_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteProjectV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_project_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteProjectV4Output> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteProjectV4Output { request_id })
@@ -108,6 +120,7 @@ impl Operation for DeleteProjectV4Request {
 pub struct DeleteProjectV4 {
     client: Client,
     input: DeleteProjectV4Request,
+    options: CallOptions,
 }
 
 impl DeleteProjectV4 {
@@ -125,9 +138,18 @@ impl DeleteProjectV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_project_v4`].
     pub async fn send(self) -> Result<DeleteProjectV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         DeleteScrumMyIssueNotes {
             client: self.clone(),
             input: DeleteScrumMyIssueNotesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl DeleteScrumMyIssueNotesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_scrum_my_issue_notes`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteScrumMyIssueNotesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_scrum_my_issue_notes`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteScrumMyIssueNotesOutput> {
         self.check()?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -95,7 +107,7 @@ impl DeleteScrumMyIssueNotesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: DeleteScrumMyIssueNotesOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for DeleteScrumMyIssueNotesRequest {
 pub struct DeleteScrumMyIssueNotes {
     client: Client,
     input: DeleteScrumMyIssueNotesRequest,
+    options: CallOptions,
 }
 
 impl DeleteScrumMyIssueNotes {
@@ -142,9 +155,18 @@ impl DeleteScrumMyIssueNotes {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_scrum_my_issue_notes`].
     pub async fn send(self) -> Result<DeleteScrumMyIssueNotesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -49,6 +49,7 @@ impl Client {
         DownloadAttachment {
             client: self.clone(),
             input: DownloadAttachmentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,7 +85,18 @@ impl DownloadAttachmentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_attachment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadAttachmentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_attachment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadAttachmentOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let attachment_id = required(self.attachment_id, OPERATION, "attachment_id")?;
@@ -93,7 +105,7 @@ impl DownloadAttachmentRequest {
         request = request.path_param("issue_id", issue_id);
         request = request.path_param("attachment_id", attachment_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(DownloadAttachmentOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -130,6 +142,7 @@ impl Operation for DownloadAttachmentRequest {
 pub struct DownloadAttachment {
     client: Client,
     input: DownloadAttachmentRequest,
+    options: CallOptions,
 }
 
 impl DownloadAttachment {
@@ -159,9 +172,18 @@ impl DownloadAttachment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_attachment`].
     pub async fn send(self) -> Result<DownloadAttachmentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

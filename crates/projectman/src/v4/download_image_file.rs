@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -60,6 +60,7 @@ impl Client {
         DownloadImageFile {
             client: self.clone(),
             input: DownloadImageFileRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -98,14 +99,25 @@ impl DownloadImageFileRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_image_file`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadImageFileOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_image_file`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadImageFileOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let image_uri = required(self.image_uri, OPERATION, "image_uri")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.query("image_uri", image_uri);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(DownloadImageFileOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -141,6 +153,7 @@ impl Operation for DownloadImageFileRequest {
 pub struct DownloadImageFile {
     client: Client,
     input: DownloadImageFileRequest,
+    options: CallOptions,
 }
 
 impl DownloadImageFile {
@@ -171,9 +184,18 @@ impl DownloadImageFile {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_image_file`].
     pub async fn send(self) -> Result<DownloadImageFileOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{ByteStream, CallOptions, OperationRequest, OperationSpec, Result};
 
 use super::Client;
 
@@ -49,6 +49,7 @@ impl Client {
         DownloadIpdImageInIssue {
             client: self.clone(),
             input: DownloadIpdImageInIssueRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl DownloadIpdImageInIssueRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_ipd_image_in_issue`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadIpdImageInIssueOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_ipd_image_in_issue`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadIpdImageInIssueOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let file_name = required(self.file_name, OPERATION, "file_name")?;
@@ -94,7 +106,7 @@ impl DownloadIpdImageInIssueRequest {
         request = request.query("issue_id", issue_id);
         request = request.query("file_name", file_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(DownloadIpdImageInIssueOutput {
             content_type: response.content_type().map(str::to_owned),
@@ -131,6 +143,7 @@ impl Operation for DownloadIpdImageInIssueRequest {
 pub struct DownloadIpdImageInIssue {
     client: Client,
     input: DownloadIpdImageInIssueRequest,
+    options: CallOptions,
 }
 
 impl DownloadIpdImageInIssue {
@@ -161,9 +174,18 @@ impl DownloadIpdImageInIssue {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_ipd_image_in_issue`].
     pub async fn send(self) -> Result<DownloadIpdImageInIssueOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DownloadIpdIssueAttachment {
             client: self.clone(),
             input: DownloadIpdIssueAttachmentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,14 +80,25 @@ impl DownloadIpdIssueAttachmentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::download_ipd_issue_attachment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DownloadIpdIssueAttachmentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::download_ipd_issue_attachment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DownloadIpdIssueAttachmentOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let id = required(self.id, OPERATION, "id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.path_param("id", id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DownloadIpdIssueAttachmentOutput { request_id })
@@ -119,6 +131,7 @@ impl Operation for DownloadIpdIssueAttachmentRequest {
 pub struct DownloadIpdIssueAttachment {
     client: Client,
     input: DownloadIpdIssueAttachmentRequest,
+    options: CallOptions,
 }
 
 impl DownloadIpdIssueAttachment {
@@ -142,9 +155,18 @@ impl DownloadIpdIssueAttachment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::download_ipd_issue_attachment`].
     pub async fn send(self) -> Result<DownloadIpdIssueAttachmentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

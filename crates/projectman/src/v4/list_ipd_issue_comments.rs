@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListIpdIssueComments {
             client: self.clone(),
             input: ListIpdIssueCommentsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl ListIpdIssueCommentsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ipd_issue_comments`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIpdIssueCommentsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ipd_issue_comments`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIpdIssueCommentsOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let page_no = required(self.page_no, OPERATION, "page_no")?;
@@ -125,7 +137,7 @@ impl ListIpdIssueCommentsRequest {
             self.category.map(|value| value.as_str().to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIpdIssueCommentsOutput = response.json().await?;
         output.request_id = request_id;
@@ -162,6 +174,7 @@ impl Operation for ListIpdIssueCommentsRequest {
 pub struct ListIpdIssueComments {
     client: Client,
     input: ListIpdIssueCommentsRequest,
+    options: CallOptions,
 }
 
 impl ListIpdIssueComments {
@@ -217,9 +230,18 @@ impl ListIpdIssueComments {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ipd_issue_comments`].
     pub async fn send(self) -> Result<ListIpdIssueCommentsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

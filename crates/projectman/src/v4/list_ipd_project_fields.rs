@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListIpdProjectFields {
             client: self.clone(),
             input: ListIpdProjectFieldsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl ListIpdProjectFieldsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ipd_project_fields`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIpdProjectFieldsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ipd_project_fields`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIpdProjectFieldsOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
@@ -95,7 +107,7 @@ impl ListIpdProjectFieldsRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIpdProjectFieldsOutput = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl Operation for ListIpdProjectFieldsRequest {
 pub struct ListIpdProjectFields {
     client: Client,
     input: ListIpdProjectFieldsRequest,
+    options: CallOptions,
 }
 
 impl ListIpdProjectFields {
@@ -166,9 +179,18 @@ impl ListIpdProjectFields {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ipd_project_fields`].
     pub async fn send(self) -> Result<ListIpdProjectFieldsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListIpdProjectIssues {
             client: self.clone(),
             input: ListIpdProjectIssuesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -94,7 +95,18 @@ impl ListIpdProjectIssuesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ipd_project_issues`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIpdProjectIssuesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ipd_project_issues`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIpdProjectIssuesOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_type = required(self.issue_type, OPERATION, "issue_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -110,7 +122,7 @@ impl ListIpdProjectIssuesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIpdProjectIssuesOutput = response.json().await?;
         output.request_id = request_id;
@@ -146,6 +158,7 @@ impl Operation for ListIpdProjectIssuesRequest {
 pub struct ListIpdProjectIssues {
     client: Client,
     input: ListIpdProjectIssuesRequest,
+    options: CallOptions,
 }
 
 impl ListIpdProjectIssues {
@@ -193,9 +206,18 @@ impl ListIpdProjectIssues {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ipd_project_issues`].
     pub async fn send(self) -> Result<ListIpdProjectIssuesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListIpdReviewFormsByIssueId {
             client: self.clone(),
             input: ListIpdReviewFormsByIssueIdRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,14 +85,25 @@ impl ListIpdReviewFormsByIssueIdRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_ipd_review_forms_by_issue_id`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIpdReviewFormsByIssueIdOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_ipd_review_forms_by_issue_id`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIpdReviewFormsByIssueIdOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.path_param("issue_id", issue_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIpdReviewFormsByIssueIdOutput = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ListIpdReviewFormsByIssueIdRequest {
 pub struct ListIpdReviewFormsByIssueId {
     client: Client,
     input: ListIpdReviewFormsByIssueIdRequest,
+    options: CallOptions,
 }
 
 impl ListIpdReviewFormsByIssueId {
@@ -150,9 +163,18 @@ impl ListIpdReviewFormsByIssueId {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_ipd_review_forms_by_issue_id`].
     pub async fn send(self) -> Result<ListIpdReviewFormsByIssueIdOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListIssueCustomFields {
             client: self.clone(),
             input: ListIssueCustomFieldsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl ListIssueCustomFieldsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_issue_custom_fields`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIssueCustomFieldsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_issue_custom_fields`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIssueCustomFieldsOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
@@ -91,7 +103,7 @@ impl ListIssueCustomFieldsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIssueCustomFieldsOutput = response.json().await?;
         output.request_id = request_id;
@@ -121,6 +133,7 @@ impl Operation for ListIssueCustomFieldsRequest {
 pub struct ListIssueCustomFields {
     client: Client,
     input: ListIssueCustomFieldsRequest,
+    options: CallOptions,
 }
 
 impl ListIssueCustomFields {
@@ -144,9 +157,18 @@ impl ListIssueCustomFields {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_issue_custom_fields`].
     pub async fn send(self) -> Result<ListIssueCustomFieldsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListIssueFields {
             client: self.clone(),
             input: ListIssueFieldsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl ListIssueFieldsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_issue_fields`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIssueFieldsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_issue_fields`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIssueFieldsOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let category_id = required(self.category_id, OPERATION, "category_id")?;
         let page = required(self.page, OPERATION, "page")?;
@@ -104,7 +116,7 @@ impl ListIssueFieldsRequest {
         request = request.query("page", page.to_string());
         request = request.query("size", size.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIssueFieldsOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for ListIssueFieldsRequest {
 pub struct ListIssueFields {
     client: Client,
     input: ListIssueFieldsRequest,
+    options: CallOptions,
 }
 
 impl ListIssueFields {
@@ -174,9 +187,18 @@ impl ListIssueFields {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_issue_fields`].
     pub async fn send(self) -> Result<ListIssueFieldsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

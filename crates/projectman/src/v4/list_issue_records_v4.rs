@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListIssueRecordsV4 {
             client: self.clone(),
             input: ListIssueRecordsV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl ListIssueRecordsV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::list_issue_records_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIssueRecordsV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_issue_records_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIssueRecordsV4Output> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -97,7 +109,7 @@ impl ListIssueRecordsV4Request {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIssueRecordsV4Output = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for ListIssueRecordsV4Request {
 pub struct ListIssueRecordsV4 {
     client: Client,
     input: ListIssueRecordsV4Request,
+    options: CallOptions,
 }
 
 impl ListIssueRecordsV4 {
@@ -168,9 +181,18 @@ impl ListIssueRecordsV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_issue_records_v4`].
     pub async fn send(self) -> Result<ListIssueRecordsV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListIssueSprintSnapshots {
             client: self.clone(),
             input: ListIssueSprintSnapshotsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,14 +83,25 @@ impl ListIssueSprintSnapshotsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_issue_sprint_snapshots`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIssueSprintSnapshotsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_issue_sprint_snapshots`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIssueSprintSnapshotsOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.path_param("issue_id", issue_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIssueSprintSnapshotsOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for ListIssueSprintSnapshotsRequest {
 pub struct ListIssueSprintSnapshots {
     client: Client,
     input: ListIssueSprintSnapshotsRequest,
+    options: CallOptions,
 }
 
 impl ListIssueSprintSnapshots {
@@ -147,9 +160,18 @@ impl ListIssueSprintSnapshots {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_issue_sprint_snapshots`].
     pub async fn send(self) -> Result<ListIssueSprintSnapshotsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

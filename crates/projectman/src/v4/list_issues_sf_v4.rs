@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListIssuesSfV4 {
             client: self.clone(),
             input: ListIssuesSfV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl ListIssuesSfV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::list_issues_sf_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListIssuesSfV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_issues_sf_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListIssuesSfV4Output> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
@@ -101,7 +113,7 @@ impl ListIssuesSfV4Request {
         request = request.query_opt("created_time_interval", self.created_time_interval);
         request = request.query_opt("updated_time_interval", self.updated_time_interval);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListIssuesSfV4Output = response.json().await?;
         output.request_id = request_id;
@@ -146,6 +158,7 @@ impl Operation for ListIssuesSfV4Request {
 pub struct ListIssuesSfV4 {
     client: Client,
     input: ListIssuesSfV4Request,
+    options: CallOptions,
 }
 
 impl ListIssuesSfV4 {
@@ -193,9 +206,18 @@ impl ListIssuesSfV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_issues_sf_v4`].
     pub async fn send(self) -> Result<ListIssuesSfV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

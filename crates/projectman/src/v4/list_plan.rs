@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListPlan {
             client: self.clone(),
             input: ListPlanRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,14 +83,21 @@ impl ListPlanRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_plan`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPlanOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_plan`].
+    pub async fn send_with(self, client: &Client, options: &CallOptions) -> Result<ListPlanOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.query_opt("key_word", self.key_word);
         request = request.query_opt("updated_time_interval", self.updated_time_interval);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPlanOutput = response.json().await?;
         output.request_id = request_id;
@@ -127,6 +135,7 @@ impl Operation for ListPlanRequest {
 pub struct ListPlan {
     client: Client,
     input: ListPlanRequest,
+    options: CallOptions,
 }
 
 impl ListPlan {
@@ -158,9 +167,18 @@ impl ListPlan {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_plan`].
     pub async fn send(self) -> Result<ListPlanOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

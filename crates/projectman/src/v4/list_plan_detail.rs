@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListPlanDetail {
             client: self.clone(),
             input: ListPlanDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,14 +83,25 @@ impl ListPlanDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_plan_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListPlanDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_plan_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListPlanDetailOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let plan_id = required(self.plan_id, OPERATION, "plan_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.path_param("plan_id", plan_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListPlanDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for ListPlanDetailRequest {
 pub struct ListPlanDetail {
     client: Client,
     input: ListPlanDetailRequest,
+    options: CallOptions,
 }
 
 impl ListPlanDetail {
@@ -147,9 +160,18 @@ impl ListPlanDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_plan_detail`].
     pub async fn send(self) -> Result<ListPlanDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListProjectIterationsV4 {
             client: self.clone(),
             input: ListProjectIterationsV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,7 +82,18 @@ impl ListProjectIterationsV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::list_project_iterations_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListProjectIterationsV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_project_iterations_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListProjectIterationsV4Output> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
@@ -92,7 +104,7 @@ impl ListProjectIterationsV4Request {
                 .map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListProjectIterationsV4Output = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl Operation for ListProjectIterationsV4Request {
 pub struct ListProjectIterationsV4 {
     client: Client,
     input: ListProjectIterationsV4Request,
+    options: CallOptions,
 }
 
 impl ListProjectIterationsV4 {
@@ -159,9 +172,18 @@ impl ListProjectIterationsV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_project_iterations_v4`].
     pub async fn send(self) -> Result<ListProjectIterationsV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListProjectWorkHours {
             client: self.clone(),
             input: ListProjectWorkHoursRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,14 +85,25 @@ impl ListProjectWorkHoursRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_project_work_hours`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListProjectWorkHoursOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_project_work_hours`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListProjectWorkHoursOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListProjectWorkHoursOutput = response.json().await?;
         output.request_id = request_id;
@@ -121,6 +133,7 @@ impl Operation for ListProjectWorkHoursRequest {
 pub struct ListProjectWorkHours {
     client: Client,
     input: ListProjectWorkHoursRequest,
+    options: CallOptions,
 }
 
 impl ListProjectWorkHours {
@@ -138,9 +151,18 @@ impl ListProjectWorkHours {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_project_work_hours`].
     pub async fn send(self) -> Result<ListProjectWorkHoursOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

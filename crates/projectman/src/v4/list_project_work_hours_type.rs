@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListProjectWorkHoursType {
             client: self.clone(),
             input: ListProjectWorkHoursTypeRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl ListProjectWorkHoursTypeRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_project_work_hours_type`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListProjectWorkHoursTypeOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_project_work_hours_type`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListProjectWorkHoursTypeOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
@@ -96,7 +108,7 @@ impl ListProjectWorkHoursTypeRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("status", self.status.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListProjectWorkHoursTypeOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for ListProjectWorkHoursTypeRequest {
 pub struct ListProjectWorkHoursType {
     client: Client,
     input: ListProjectWorkHoursTypeRequest,
+    options: CallOptions,
 }
 
 impl ListProjectWorkHoursType {
@@ -169,9 +182,18 @@ impl ListProjectWorkHoursType {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_project_work_hours_type`].
     pub async fn send(self) -> Result<ListProjectWorkHoursTypeOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

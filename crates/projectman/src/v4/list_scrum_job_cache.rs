@@ -3,7 +3,7 @@
 //! ListScrumJobCache: Lists cached data
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListScrumJobCache {
             client: self.clone(),
             input: ListScrumJobCacheRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,14 +74,25 @@ impl ListScrumJobCacheRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_scrum_job_cache`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListScrumJobCacheOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_scrum_job_cache`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListScrumJobCacheOutput> {
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListScrumJobCacheOutput = response.json().await?;
         output.request_id = request_id;
@@ -110,6 +122,7 @@ impl Operation for ListScrumJobCacheRequest {
 pub struct ListScrumJobCache {
     client: Client,
     input: ListScrumJobCacheRequest,
+    options: CallOptions,
 }
 
 impl ListScrumJobCache {
@@ -127,9 +140,18 @@ impl ListScrumJobCache {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_scrum_job_cache`].
     pub async fn send(self) -> Result<ListScrumJobCacheOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListStatusStatistic {
             client: self.clone(),
             input: ListStatusStatisticRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl ListStatusStatisticRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_status_statistic`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListStatusStatisticOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_status_statistic`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListStatusStatisticOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let iteration_id = required(self.iteration_id, OPERATION, "iteration_id")?;
         let tracker_id = required(self.tracker_id, OPERATION, "tracker_id")?;
@@ -103,7 +115,7 @@ impl ListStatusStatisticRequest {
         request = request.query("tracker_id", tracker_id.to_string());
         request = request.query("status_id", status_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ListStatusStatisticOutput {
@@ -140,6 +152,7 @@ impl Operation for ListStatusStatisticRequest {
 pub struct ListStatusStatistic {
     client: Client,
     input: ListStatusStatisticRequest,
+    options: CallOptions,
 }
 
 impl ListStatusStatistic {
@@ -177,9 +190,18 @@ impl ListStatusStatistic {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_status_statistic`].
     pub async fn send(self) -> Result<ListStatusStatisticOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListWorkitemStatusRecordsV4 {
             client: self.clone(),
             input: ListWorkitemStatusRecordsV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,14 +84,25 @@ impl ListWorkitemStatusRecordsV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::list_workitem_status_records_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListWorkitemStatusRecordsV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_workitem_status_records_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListWorkitemStatusRecordsV4Output> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListWorkitemStatusRecordsV4Output = response.json().await?;
         output.request_id = request_id;
@@ -125,6 +137,7 @@ impl Operation for ListWorkitemStatusRecordsV4Request {
 pub struct ListWorkitemStatusRecordsV4 {
     client: Client,
     input: ListWorkitemStatusRecordsV4Request,
+    options: CallOptions,
 }
 
 impl ListWorkitemStatusRecordsV4 {
@@ -154,9 +167,18 @@ impl ListWorkitemStatusRecordsV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_workitem_status_records_v4`].
     pub async fn send(self) -> Result<ListWorkitemStatusRecordsV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         PutIpdChangeReviewFormV2 {
             client: self.clone(),
             input: PutIpdChangeReviewFormV2Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl PutIpdChangeReviewFormV2Request {
     }
 
     /// Sends the request with `client`; see [`Client::put_ipd_change_review_form_v2`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<PutIpdChangeReviewFormV2Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::put_ipd_change_review_form_v2`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<PutIpdChangeReviewFormV2Output> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let review_id = required(self.review_id, OPERATION, "review_id")?;
         let mut request =
@@ -100,7 +112,7 @@ impl PutIpdChangeReviewFormV2Request {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: PutIpdChangeReviewFormV2Output = response.json().await?;
         output.request_id = request_id;
@@ -133,6 +145,7 @@ impl Operation for PutIpdChangeReviewFormV2Request {
 pub struct PutIpdChangeReviewFormV2 {
     client: Client,
     input: PutIpdChangeReviewFormV2Request,
+    options: CallOptions,
 }
 
 impl PutIpdChangeReviewFormV2 {
@@ -164,9 +177,18 @@ impl PutIpdChangeReviewFormV2 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::put_ipd_change_review_form_v2`].
     pub async fn send(self) -> Result<PutIpdChangeReviewFormV2Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

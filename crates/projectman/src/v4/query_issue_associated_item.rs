@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         QueryIssueAssociatedItem {
             client: self.clone(),
             input: QueryIssueAssociatedItemRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl QueryIssueAssociatedItemRequest {
     }
 
     /// Sends the request with `client`; see [`Client::query_issue_associated_item`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<QueryIssueAssociatedItemOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::query_issue_associated_item`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<QueryIssueAssociatedItemOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let issue_type = required(self.issue_type, OPERATION, "issue_type")?;
@@ -120,7 +132,7 @@ impl QueryIssueAssociatedItemRequest {
         request = request.query_opt("page_no", self.page_no);
         request = request.query_opt("page_size", self.page_size);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: QueryIssueAssociatedItemOutput = response.json().await?;
         output.request_id = request_id;
@@ -159,6 +171,7 @@ impl Operation for QueryIssueAssociatedItemRequest {
 pub struct QueryIssueAssociatedItem {
     client: Client,
     input: QueryIssueAssociatedItemRequest,
+    options: CallOptions,
 }
 
 impl QueryIssueAssociatedItem {
@@ -221,9 +234,18 @@ impl QueryIssueAssociatedItem {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::query_issue_associated_item`].
     pub async fn send(self) -> Result<QueryIssueAssociatedItemOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

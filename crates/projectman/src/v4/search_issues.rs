@@ -3,7 +3,7 @@
 //! SearchIssues: Lists the current user's to-do work items with advanced filters
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         SearchIssues {
             client: self.clone(),
             input: SearchIssuesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -73,13 +74,24 @@ impl SearchIssuesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::search_issues`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<SearchIssuesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::search_issues`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<SearchIssuesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: SearchIssuesOutput = response.json().await?;
         output.request_id = request_id;
@@ -109,6 +121,7 @@ impl Operation for SearchIssuesRequest {
 pub struct SearchIssues {
     client: Client,
     input: SearchIssuesRequest,
+    options: CallOptions,
 }
 
 impl SearchIssues {
@@ -129,9 +142,18 @@ impl SearchIssues {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::search_issues`].
     pub async fn send(self) -> Result<SearchIssuesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

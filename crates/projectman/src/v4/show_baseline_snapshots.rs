@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowBaselineSnapshots {
             client: self.clone(),
             input: ShowBaselineSnapshotsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,13 +81,24 @@ impl ShowBaselineSnapshotsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_baseline_snapshots`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowBaselineSnapshotsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_baseline_snapshots`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowBaselineSnapshotsOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         request = request.query_opt("snapshot_version_id", self.snapshot_version_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowBaselineSnapshotsOutput = response.json().await?;
         output.request_id = request_id;
@@ -123,6 +135,7 @@ impl Operation for ShowBaselineSnapshotsRequest {
 pub struct ShowBaselineSnapshots {
     client: Client,
     input: ShowBaselineSnapshotsRequest,
+    options: CallOptions,
 }
 
 impl ShowBaselineSnapshots {
@@ -148,9 +161,18 @@ impl ShowBaselineSnapshots {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_baseline_snapshots`].
     pub async fn send(self) -> Result<ShowBaselineSnapshotsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

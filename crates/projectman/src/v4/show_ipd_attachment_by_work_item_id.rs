@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowIpdAttachmentByWorkItemId {
             client: self.clone(),
             input: ShowIpdAttachmentByWorkItemIdRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,7 +85,18 @@ impl ShowIpdAttachmentByWorkItemIdRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_ipd_attachment_by_work_item_id`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowIpdAttachmentByWorkItemIdOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_ipd_attachment_by_work_item_id`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowIpdAttachmentByWorkItemIdOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -92,7 +104,7 @@ impl ShowIpdAttachmentByWorkItemIdRequest {
         request = request.query("issue_id", issue_id);
         request = request.query_opt("source_project_id", self.source_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowIpdAttachmentByWorkItemIdOutput = response.json().await?;
         output.request_id = request_id;
@@ -127,6 +139,7 @@ impl Operation for ShowIpdAttachmentByWorkItemIdRequest {
 pub struct ShowIpdAttachmentByWorkItemId {
     client: Client,
     input: ShowIpdAttachmentByWorkItemIdRequest,
+    options: CallOptions,
 }
 
 impl ShowIpdAttachmentByWorkItemId {
@@ -157,9 +170,18 @@ impl ShowIpdAttachmentByWorkItemId {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_ipd_attachment_by_work_item_id`].
     pub async fn send(self) -> Result<ShowIpdAttachmentByWorkItemIdOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

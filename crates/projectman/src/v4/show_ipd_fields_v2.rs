@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowIpdFieldsV2 {
             client: self.clone(),
             input: ShowIpdFieldsV2Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl ShowIpdFieldsV2Request {
     }
 
     /// Sends the request with `client`; see [`Client::show_ipd_fields_v2`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowIpdFieldsV2Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_ipd_fields_v2`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowIpdFieldsV2Output> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let category_id = required(self.category_id, OPERATION, "category_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -105,7 +117,7 @@ impl ShowIpdFieldsV2Request {
         request = request.query_opt("category_layer_id", self.category_layer_id);
         request = request.query_opt("target_project_id", self.target_project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowIpdFieldsV2Output = response.json().await?;
         output.request_id = request_id;
@@ -140,6 +152,7 @@ impl Operation for ShowIpdFieldsV2Request {
 pub struct ShowIpdFieldsV2 {
     client: Client,
     input: ShowIpdFieldsV2Request,
+    options: CallOptions,
 }
 
 impl ShowIpdFieldsV2 {
@@ -184,9 +197,18 @@ impl ShowIpdFieldsV2 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_ipd_fields_v2`].
     pub async fn send(self) -> Result<ShowIpdFieldsV2Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowIpdIssueRelationsConfigByProject {
             client: self.clone(),
             input: ShowIpdIssueRelationsConfigByProjectRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,12 +80,23 @@ impl ShowIpdIssueRelationsConfigByProjectRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_ipd_issue_relations_config_by_project`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowIpdIssueRelationsConfigByProjectOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_ipd_issue_relations_config_by_project`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowIpdIssueRelationsConfigByProjectOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowIpdIssueRelationsConfigByProjectOutput = response.json().await?;
         output.request_id = request_id;
@@ -115,6 +127,7 @@ impl Operation for ShowIpdIssueRelationsConfigByProjectRequest {
 pub struct ShowIpdIssueRelationsConfigByProject {
     client: Client,
     input: ShowIpdIssueRelationsConfigByProjectRequest,
+    options: CallOptions,
 }
 
 impl ShowIpdIssueRelationsConfigByProject {
@@ -133,9 +146,18 @@ impl ShowIpdIssueRelationsConfigByProject {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_ipd_issue_relations_config_by_project`].
     pub async fn send(self) -> Result<ShowIpdIssueRelationsConfigByProjectOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

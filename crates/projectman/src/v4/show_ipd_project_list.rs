@@ -3,7 +3,7 @@
 //! ShowIpdProjectList: Lists IPD projects
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ShowIpdProjectList {
             client: self.clone(),
             input: ShowIpdProjectListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -77,12 +78,23 @@ impl ShowIpdProjectListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_ipd_project_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowIpdProjectListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_ipd_project_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowIpdProjectListOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("search", self.search);
         request = request.query_opt("model", self.model);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowIpdProjectListOutput = response.json().await?;
         output.request_id = request_id;
@@ -115,6 +127,7 @@ impl Operation for ShowIpdProjectListRequest {
 pub struct ShowIpdProjectList {
     client: Client,
     input: ShowIpdProjectListRequest,
+    options: CallOptions,
 }
 
 impl ShowIpdProjectList {
@@ -141,9 +154,18 @@ impl ShowIpdProjectList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_ipd_project_list`].
     pub async fn send(self) -> Result<ShowIpdProjectListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowIpdWorkItemFlow {
             client: self.clone(),
             input: ShowIpdWorkItemFlowRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl ShowIpdWorkItemFlowRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_ipd_work_item_flow`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowIpdWorkItemFlowOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_ipd_work_item_flow`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowIpdWorkItemFlowOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let issue_category = required(self.issue_category, OPERATION, "issue_category")?;
@@ -98,7 +110,7 @@ impl ShowIpdWorkItemFlowRequest {
         request = request.path_param("issue_id", issue_id);
         request = request.query("issue_category", issue_category);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowIpdWorkItemFlowOutput = response.json().await?;
         output.request_id = request_id;
@@ -132,6 +144,7 @@ impl Operation for ShowIpdWorkItemFlowRequest {
 pub struct ShowIpdWorkItemFlow {
     client: Client,
     input: ShowIpdWorkItemFlowRequest,
+    options: CallOptions,
 }
 
 impl ShowIpdWorkItemFlow {
@@ -165,9 +178,18 @@ impl ShowIpdWorkItemFlow {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_ipd_work_item_flow`].
     pub async fn send(self) -> Result<ShowIpdWorkItemFlowOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowIssueDetail {
             client: self.clone(),
             input: ShowIssueDetailRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl ShowIssueDetailRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_issue_detail`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowIssueDetailOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_issue_detail`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowIssueDetailOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let issue_type = required(self.issue_type, OPERATION, "issue_type")?;
@@ -99,7 +111,7 @@ impl ShowIssueDetailRequest {
         request = request.query("issue_type", issue_type);
         request = request.query_opt("domain_id", self.domain_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowIssueDetailOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for ShowIssueDetailRequest {
 pub struct ShowIssueDetail {
     client: Client,
     input: ShowIssueDetailRequest,
+    options: CallOptions,
 }
 
 impl ShowIssueDetail {
@@ -169,9 +182,18 @@ impl ShowIssueDetail {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_issue_detail`].
     pub async fn send(self) -> Result<ShowIssueDetailOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowIterationV4 {
             client: self.clone(),
             input: ShowIterationV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,12 +76,23 @@ impl ShowIterationV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::show_iteration_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowIterationV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_iteration_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowIterationV4Output> {
         let iteration_id = required(self.iteration_id, OPERATION, "iteration_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("iteration_id", iteration_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowIterationV4Output = response.json().await?;
         output.request_id = request_id;
@@ -114,6 +126,7 @@ impl Operation for ShowIterationV4Request {
 pub struct ShowIterationV4 {
     client: Client,
     input: ShowIterationV4Request,
+    options: CallOptions,
 }
 
 impl ShowIterationV4 {
@@ -131,9 +144,18 @@ impl ShowIterationV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_iteration_v4`].
     pub async fn send(self) -> Result<ShowIterationV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

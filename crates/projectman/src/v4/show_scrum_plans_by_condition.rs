@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, RequestBody, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, RequestBody, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowScrumPlansByCondition {
             client: self.clone(),
             input: ShowScrumPlansByConditionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,7 +80,18 @@ impl ShowScrumPlansByConditionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_scrum_plans_by_condition`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowScrumPlansByConditionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_scrum_plans_by_condition`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowScrumPlansByConditionOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -88,7 +100,7 @@ impl ShowScrumPlansByConditionRequest {
             request = request.body(RequestBody::from_bytes(body.into_bytes()));
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ShowScrumPlansByConditionOutput {
@@ -121,6 +133,7 @@ impl Operation for ShowScrumPlansByConditionRequest {
 pub struct ShowScrumPlansByCondition {
     client: Client,
     input: ShowScrumPlansByConditionRequest,
+    options: CallOptions,
 }
 
 impl ShowScrumPlansByCondition {
@@ -144,9 +157,18 @@ impl ShowScrumPlansByCondition {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_scrum_plans_by_condition`].
     pub async fn send(self) -> Result<ShowScrumPlansByConditionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

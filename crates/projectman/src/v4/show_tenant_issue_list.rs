@@ -4,7 +4,7 @@
 //! personal workbench
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowTenantIssueList {
             client: self.clone(),
             input: ShowTenantIssueListRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,7 +81,18 @@ impl ShowTenantIssueListRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_tenant_issue_list`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowTenantIssueListOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_tenant_issue_list`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowTenantIssueListOutput> {
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
         request = request.query_opt("project_id", self.project_id);
@@ -89,7 +101,7 @@ impl ShowTenantIssueListRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowTenantIssueListOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for ShowTenantIssueListRequest {
 pub struct ShowTenantIssueList {
     client: Client,
     input: ShowTenantIssueListRequest,
+    options: CallOptions,
 }
 
 impl ShowTenantIssueList {
@@ -151,9 +164,18 @@ impl ShowTenantIssueList {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_tenant_issue_list`].
     pub async fn send(self) -> Result<ShowTenantIssueListOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

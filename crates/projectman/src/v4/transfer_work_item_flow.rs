@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         TransferWorkItemFlow {
             client: self.clone(),
             input: TransferWorkItemFlowRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,7 +81,18 @@ impl TransferWorkItemFlowRequest {
     }
 
     /// Sends the request with `client`; see [`Client::transfer_work_item_flow`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<TransferWorkItemFlowOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::transfer_work_item_flow`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<TransferWorkItemFlowOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("project_id", project_id);
@@ -88,7 +100,7 @@ impl TransferWorkItemFlowRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: TransferWorkItemFlowOutput = response.json().await?;
         output.request_id = request_id;
@@ -118,6 +130,7 @@ impl Operation for TransferWorkItemFlowRequest {
 pub struct TransferWorkItemFlow {
     client: Client,
     input: TransferWorkItemFlowRequest,
+    options: CallOptions,
 }
 
 impl TransferWorkItemFlow {
@@ -141,9 +154,18 @@ impl TransferWorkItemFlow {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::transfer_work_item_flow`].
     pub async fn send(self) -> Result<TransferWorkItemFlowOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         UpdateIpdIssueComment {
             client: self.clone(),
             input: UpdateIpdIssueCommentRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -94,7 +95,18 @@ impl UpdateIpdIssueCommentRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_ipd_issue_comment`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateIpdIssueCommentOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_ipd_issue_comment`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateIpdIssueCommentOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
         let comment_id = required(self.comment_id, OPERATION, "comment_id")?;
@@ -107,7 +119,7 @@ impl UpdateIpdIssueCommentRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateIpdIssueCommentOutput = response.json().await?;
         output.request_id = request_id;
@@ -141,6 +153,7 @@ impl Operation for UpdateIpdIssueCommentRequest {
 pub struct UpdateIpdIssueComment {
     client: Client,
     input: UpdateIpdIssueCommentRequest,
+    options: CallOptions,
 }
 
 impl UpdateIpdIssueComment {
@@ -178,9 +191,18 @@ impl UpdateIpdIssueComment {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_ipd_issue_comment`].
     pub async fn send(self) -> Result<UpdateIpdIssueCommentOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         UpdateIpdLabel {
             client: self.clone(),
             input: UpdateIpdLabelRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl UpdateIpdLabelRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_ipd_label`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateIpdLabelOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_ipd_label`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateIpdLabelOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let label_id = required(self.label_id, OPERATION, "label_id")?;
@@ -109,7 +121,7 @@ impl UpdateIpdLabelRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateIpdLabelOutput = response.json().await?;
         output.request_id = request_id;
@@ -142,6 +154,7 @@ impl Operation for UpdateIpdLabelRequest {
 pub struct UpdateIpdLabel {
     client: Client,
     input: UpdateIpdLabelRequest,
+    options: CallOptions,
 }
 
 impl UpdateIpdLabel {
@@ -173,9 +186,18 @@ impl UpdateIpdLabel {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_ipd_label`].
     pub async fn send(self) -> Result<UpdateIpdLabelOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

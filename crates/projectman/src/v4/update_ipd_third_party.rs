@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -58,6 +58,7 @@ impl Client {
         UpdateIpdThirdParty {
             client: self.clone(),
             input: UpdateIpdThirdPartyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -101,7 +102,18 @@ impl UpdateIpdThirdPartyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_ipd_third_party`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateIpdThirdPartyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_ipd_third_party`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateIpdThirdPartyOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
@@ -113,7 +125,7 @@ impl UpdateIpdThirdPartyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateIpdThirdPartyOutput = response.json().await?;
         output.request_id = request_id;
@@ -146,6 +158,7 @@ impl Operation for UpdateIpdThirdPartyRequest {
 pub struct UpdateIpdThirdParty {
     client: Client,
     input: UpdateIpdThirdPartyRequest,
+    options: CallOptions,
 }
 
 impl UpdateIpdThirdParty {
@@ -177,9 +190,18 @@ impl UpdateIpdThirdParty {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_ipd_third_party`].
     pub async fn send(self) -> Result<UpdateIpdThirdPartyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

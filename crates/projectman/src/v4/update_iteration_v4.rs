@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         UpdateIterationV4 {
             client: self.clone(),
             input: UpdateIterationV4Request::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl UpdateIterationV4Request {
     }
 
     /// Sends the request with `client`; see [`Client::update_iteration_v4`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateIterationV4Output> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_iteration_v4`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateIterationV4Output> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let iteration_id = required(self.iteration_id, OPERATION, "iteration_id")?;
@@ -106,7 +118,7 @@ impl UpdateIterationV4Request {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateIterationV4Output { request_id })
@@ -138,6 +150,7 @@ impl Operation for UpdateIterationV4Request {
 pub struct UpdateIterationV4 {
     client: Client,
     input: UpdateIterationV4Request,
+    options: CallOptions,
 }
 
 impl UpdateIterationV4 {
@@ -167,9 +180,18 @@ impl UpdateIterationV4 {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_iteration_v4`].
     pub async fn send(self) -> Result<UpdateIterationV4Output> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

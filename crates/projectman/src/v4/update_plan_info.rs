@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdatePlanInfo {
             client: self.clone(),
             input: UpdatePlanInfoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl UpdatePlanInfoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_plan_info`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdatePlanInfoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_plan_info`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdatePlanInfoOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let plan_id = required(self.plan_id, OPERATION, "plan_id")?;
         let mut request =
@@ -97,7 +109,7 @@ impl UpdatePlanInfoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdatePlanInfoOutput = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl Operation for UpdatePlanInfoRequest {
 pub struct UpdatePlanInfo {
     client: Client,
     input: UpdatePlanInfoRequest,
+    options: CallOptions,
 }
 
 impl UpdatePlanInfo {
@@ -160,9 +173,18 @@ impl UpdatePlanInfo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_plan_info`].
     pub async fn send(self) -> Result<UpdatePlanInfoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

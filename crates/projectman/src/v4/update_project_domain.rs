@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UpdateProjectDomain {
             client: self.clone(),
             input: UpdateProjectDomainRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl UpdateProjectDomainRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_project_domain`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateProjectDomainOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_project_domain`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateProjectDomainOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let domain_id = required(self.domain_id, OPERATION, "domain_id")?;
@@ -104,7 +116,7 @@ impl UpdateProjectDomainRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateProjectDomainOutput = response.json().await?;
         output.request_id = request_id;
@@ -137,6 +149,7 @@ impl Operation for UpdateProjectDomainRequest {
 pub struct UpdateProjectDomain {
     client: Client,
     input: UpdateProjectDomainRequest,
+    options: CallOptions,
 }
 
 impl UpdateProjectDomain {
@@ -166,9 +179,18 @@ impl UpdateProjectDomain {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_project_domain`].
     pub async fn send(self) -> Result<UpdateProjectDomainOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

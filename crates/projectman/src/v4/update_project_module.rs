@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         UpdateProjectModule {
             client: self.clone(),
             input: UpdateProjectModuleRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl UpdateProjectModuleRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_project_module`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateProjectModuleOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_project_module`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateProjectModuleOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let module_id = required(self.module_id, OPERATION, "module_id")?;
@@ -106,7 +118,7 @@ impl UpdateProjectModuleRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateProjectModuleOutput = response.json().await?;
         output.request_id = request_id;
@@ -139,6 +151,7 @@ impl Operation for UpdateProjectModuleRequest {
 pub struct UpdateProjectModule {
     client: Client,
     input: UpdateProjectModuleRequest,
+    options: CallOptions,
 }
 
 impl UpdateProjectModule {
@@ -168,9 +181,18 @@ impl UpdateProjectModule {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_project_module`].
     pub async fn send(self) -> Result<UpdateProjectModuleOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

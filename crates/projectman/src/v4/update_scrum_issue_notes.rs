@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateScrumIssueNotes {
             client: self.clone(),
             input: UpdateScrumIssueNotesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,7 +85,18 @@ impl UpdateScrumIssueNotesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_scrum_issue_notes`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateScrumIssueNotesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_scrum_issue_notes`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateScrumIssueNotesOutput> {
         self.check()?;
         let mut request =
             OperationRequest::new(PATH).header("content-type", "application/json;charset=utf-8");
@@ -92,7 +104,7 @@ impl UpdateScrumIssueNotesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateScrumIssueNotesOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for UpdateScrumIssueNotesRequest {
 pub struct UpdateScrumIssueNotes {
     client: Client,
     input: UpdateScrumIssueNotesRequest,
+    options: CallOptions,
 }
 
 impl UpdateScrumIssueNotes {
@@ -139,9 +152,18 @@ impl UpdateScrumIssueNotes {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_scrum_issue_notes`].
     pub async fn send(self) -> Result<UpdateScrumIssueNotesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

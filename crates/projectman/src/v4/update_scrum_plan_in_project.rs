@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, RequestBody, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, RequestBody, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         UpdateScrumPlanInProject {
             client: self.clone(),
             input: UpdateScrumPlanInProjectRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl UpdateScrumPlanInProjectRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_scrum_plan_in_project`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateScrumPlanInProjectOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_scrum_plan_in_project`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateScrumPlanInProjectOutput> {
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let plan_id = required(self.plan_id, OPERATION, "plan_id")?;
         let mut request =
@@ -94,7 +106,7 @@ impl UpdateScrumPlanInProjectRequest {
             request = request.body(RequestBody::from_bytes(body.into_bytes()));
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(UpdateScrumPlanInProjectOutput {
@@ -129,6 +141,7 @@ impl Operation for UpdateScrumPlanInProjectRequest {
 pub struct UpdateScrumPlanInProject {
     client: Client,
     input: UpdateScrumPlanInProjectRequest,
+    options: CallOptions,
 }
 
 impl UpdateScrumPlanInProject {
@@ -158,9 +171,18 @@ impl UpdateScrumPlanInProject {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_scrum_plan_in_project`].
     pub async fn send(self) -> Result<UpdateScrumPlanInProjectOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

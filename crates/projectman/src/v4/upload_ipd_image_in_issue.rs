@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UploadIpdImageInIssue {
             client: self.clone(),
             input: UploadIpdImageInIssueRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl UploadIpdImageInIssueRequest {
     }
 
     /// Sends the request with `client`; see [`Client::upload_ipd_image_in_issue`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UploadIpdImageInIssueOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::upload_ipd_image_in_issue`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UploadIpdImageInIssueOutput> {
         self.check()?;
         let project_id = required(self.project_id, OPERATION, "project_id")?;
         let issue_id = required(self.issue_id, OPERATION, "issue_id")?;
@@ -108,7 +120,7 @@ impl UploadIpdImageInIssueRequest {
             request = request.multipart_body(form);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UploadIpdImageInIssueOutput = response.json().await?;
         output.request_id = request_id;
@@ -141,6 +153,7 @@ impl Operation for UploadIpdImageInIssueRequest {
 pub struct UploadIpdImageInIssue {
     client: Client,
     input: UploadIpdImageInIssueRequest,
+    options: CallOptions,
 }
 
 impl UploadIpdImageInIssue {
@@ -170,9 +183,18 @@ impl UploadIpdImageInIssue {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::upload_ipd_image_in_issue`].
     pub async fn send(self) -> Result<UploadIpdImageInIssueOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! CheckAgency: Checks whether the tenant has authorized SWR to call CCE and CCI for triggers
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         CheckAgency {
             client: self.clone(),
             input: CheckAgencyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -68,10 +69,21 @@ impl CheckAgencyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::check_agency`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CheckAgencyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::check_agency`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CheckAgencyOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CheckAgencyOutput = response.json().await?;
         output.request_id = request_id;
@@ -101,6 +113,7 @@ impl Operation for CheckAgencyRequest {
 pub struct CheckAgency {
     client: Client,
     input: CheckAgencyRequest,
+    options: CallOptions,
 }
 
 impl CheckAgency {
@@ -112,9 +125,18 @@ impl CheckAgency {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::check_agency`].
     pub async fn send(self) -> Result<CheckAgencyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

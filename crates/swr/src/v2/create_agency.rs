@@ -3,7 +3,7 @@
 //! CreateAgency: Creates the internal SWR agency when the tenant first uses SWR
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         CreateAgency {
             client: self.clone(),
             input: CreateAgencyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -68,10 +69,21 @@ impl CreateAgencyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_agency`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateAgencyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_agency`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateAgencyOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateAgencyOutput { request_id })
@@ -100,6 +112,7 @@ impl Operation for CreateAgencyRequest {
 pub struct CreateAgency {
     client: Client,
     input: CreateAgencyRequest,
+    options: CallOptions,
 }
 
 impl CreateAgency {
@@ -111,9 +124,18 @@ impl CreateAgency {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_agency`].
     pub async fn send(self) -> Result<CreateAgencyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

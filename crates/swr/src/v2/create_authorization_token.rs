@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         CreateAuthorizationToken {
             client: self.clone(),
             input: CreateAuthorizationTokenRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -72,10 +73,21 @@ impl CreateAuthorizationTokenRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_authorization_token`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateAuthorizationTokenOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_authorization_token`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateAuthorizationTokenOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let x_swr_dockerlogin = response
             .headers()
@@ -117,6 +129,7 @@ impl Operation for CreateAuthorizationTokenRequest {
 pub struct CreateAuthorizationToken {
     client: Client,
     input: CreateAuthorizationTokenRequest,
+    options: CallOptions,
 }
 
 impl CreateAuthorizationToken {
@@ -128,9 +141,18 @@ impl CreateAuthorizationToken {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_authorization_token`].
     pub async fn send(self) -> Result<CreateAuthorizationTokenOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -57,6 +57,7 @@ impl Client {
         CreateImageSyncRepo {
             client: self.clone(),
             input: CreateImageSyncRepoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl CreateImageSyncRepoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_image_sync_repo`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateImageSyncRepoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_image_sync_repo`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateImageSyncRepoOutput> {
         self.check()?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
@@ -114,7 +126,7 @@ impl CreateImageSyncRepoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateImageSyncRepoOutput { request_id })
@@ -146,6 +158,7 @@ impl Operation for CreateImageSyncRepoRequest {
 pub struct CreateImageSyncRepo {
     client: Client,
     input: CreateImageSyncRepoRequest,
+    options: CallOptions,
 }
 
 impl CreateImageSyncRepo {
@@ -180,9 +193,18 @@ impl CreateImageSyncRepo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_image_sync_repo`].
     pub async fn send(self) -> Result<CreateImageSyncRepoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

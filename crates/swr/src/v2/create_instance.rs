@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         CreateInstance {
             client: self.clone(),
             input: CreateInstanceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,14 +90,25 @@ impl CreateInstanceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_instance`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateInstanceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_instance`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateInstanceOutput> {
         self.check()?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         if let Some(body) = self.body {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateInstanceOutput = response.json().await?;
         output.request_id = request_id;
@@ -126,6 +138,7 @@ impl Operation for CreateInstanceRequest {
 pub struct CreateInstance {
     client: Client,
     input: CreateInstanceRequest,
+    options: CallOptions,
 }
 
 impl CreateInstance {
@@ -143,9 +156,18 @@ impl CreateInstance {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_instance`].
     pub async fn send(self) -> Result<CreateInstanceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

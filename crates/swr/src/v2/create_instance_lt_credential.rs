@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         CreateInstanceLtCredential {
             client: self.clone(),
             input: CreateInstanceLtCredentialRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl CreateInstanceLtCredentialRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_instance_lt_credential`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateInstanceLtCredentialOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_instance_lt_credential`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateInstanceLtCredentialOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -97,7 +109,7 @@ impl CreateInstanceLtCredentialRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateInstanceLtCredentialOutput = response.json().await?;
         output.request_id = request_id;
@@ -128,6 +140,7 @@ impl Operation for CreateInstanceLtCredentialRequest {
 pub struct CreateInstanceLtCredential {
     client: Client,
     input: CreateInstanceLtCredentialRequest,
+    options: CallOptions,
 }
 
 impl CreateInstanceLtCredential {
@@ -151,9 +164,18 @@ impl CreateInstanceLtCredential {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_instance_lt_credential`].
     pub async fn send(self) -> Result<CreateInstanceLtCredentialOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         CreateInstanceRegistry {
             client: self.clone(),
             input: CreateInstanceRegistryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -92,7 +93,18 @@ impl CreateInstanceRegistryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_instance_registry`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateInstanceRegistryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_instance_registry`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateInstanceRegistryOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -101,7 +113,7 @@ impl CreateInstanceRegistryRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateInstanceRegistryOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for CreateInstanceRegistryRequest {
 pub struct CreateInstanceRegistry {
     client: Client,
     input: CreateInstanceRegistryRequest,
+    options: CallOptions,
 }
 
 impl CreateInstanceRegistry {
@@ -154,9 +167,18 @@ impl CreateInstanceRegistry {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_instance_registry`].
     pub async fn send(self) -> Result<CreateInstanceRegistryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -63,6 +63,7 @@ impl Client {
         CreateInstanceRetentionPolicy {
             client: self.clone(),
             input: CreateInstanceRetentionPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -104,7 +105,18 @@ impl CreateInstanceRetentionPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_instance_retention_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateInstanceRetentionPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_instance_retention_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateInstanceRetentionPolicyOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
@@ -115,7 +127,7 @@ impl CreateInstanceRetentionPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: CreateInstanceRetentionPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -149,6 +161,7 @@ impl Operation for CreateInstanceRetentionPolicyRequest {
 pub struct CreateInstanceRetentionPolicy {
     client: Client,
     input: CreateInstanceRetentionPolicyRequest,
+    options: CallOptions,
 }
 
 impl CreateInstanceRetentionPolicy {
@@ -178,9 +191,18 @@ impl CreateInstanceRetentionPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_instance_retention_policy`].
     pub async fn send(self) -> Result<CreateInstanceRetentionPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

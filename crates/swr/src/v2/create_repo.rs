@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         CreateRepo {
             client: self.clone(),
             input: CreateRepoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -94,7 +95,18 @@ impl CreateRepoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_repo`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateRepoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_repo`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateRepoOutput> {
         self.check()?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -103,7 +115,7 @@ impl CreateRepoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateRepoOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for CreateRepoRequest {
 pub struct CreateRepo {
     client: Client,
     input: CreateRepoRequest,
+    options: CallOptions,
 }
 
 impl CreateRepo {
@@ -160,9 +173,18 @@ impl CreateRepo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_repo`].
     pub async fn send(self) -> Result<CreateRepoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         CreateRepoDomains {
             client: self.clone(),
             input: CreateRepoDomainsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,7 +103,18 @@ impl CreateRepoDomainsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_repo_domains`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateRepoDomainsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_repo_domains`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateRepoDomainsOutput> {
         self.check()?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
@@ -113,7 +125,7 @@ impl CreateRepoDomainsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateRepoDomainsOutput { request_id })
@@ -145,6 +157,7 @@ impl Operation for CreateRepoDomainsRequest {
 pub struct CreateRepoDomains {
     client: Client,
     input: CreateRepoDomainsRequest,
+    options: CallOptions,
 }
 
 impl CreateRepoDomains {
@@ -179,9 +192,18 @@ impl CreateRepoDomains {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_repo_domains`].
     pub async fn send(self) -> Result<CreateRepoDomainsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

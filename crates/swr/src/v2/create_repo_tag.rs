@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         CreateRepoTag {
             client: self.clone(),
             input: CreateRepoTagRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -99,7 +100,18 @@ impl CreateRepoTagRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_repo_tag`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateRepoTagOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_repo_tag`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateRepoTagOutput> {
         self.check()?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
@@ -110,7 +122,7 @@ impl CreateRepoTagRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateRepoTagOutput { request_id })
@@ -142,6 +154,7 @@ impl Operation for CreateRepoTagRequest {
 pub struct CreateRepoTag {
     client: Client,
     input: CreateRepoTagRequest,
+    options: CallOptions,
 }
 
 impl CreateRepoTag {
@@ -176,9 +189,18 @@ impl CreateRepoTag {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_repo_tag`].
     pub async fn send(self) -> Result<CreateRepoTagOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         CreateSecret {
             client: self.clone(),
             input: CreateSecretRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -76,11 +77,22 @@ impl CreateSecretRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_secret`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateSecretOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_secret`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateSecretOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("projectname", self.projectname);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let x_swr_dockerlogin = response
             .headers()
@@ -126,6 +138,7 @@ impl Operation for CreateSecretRequest {
 pub struct CreateSecret {
     client: Client,
     input: CreateSecretRequest,
+    options: CallOptions,
 }
 
 impl CreateSecret {
@@ -143,9 +156,18 @@ impl CreateSecret {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_secret`].
     pub async fn send(self) -> Result<CreateSecretOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

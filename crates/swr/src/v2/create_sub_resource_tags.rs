@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         CreateSubResourceTags {
             client: self.clone(),
             input: CreateSubResourceTagsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -108,7 +109,18 @@ impl CreateSubResourceTagsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::create_sub_resource_tags`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<CreateSubResourceTagsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::create_sub_resource_tags`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<CreateSubResourceTagsOutput> {
         self.check()?;
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let resource_id = required(self.resource_id, OPERATION, "resource_id")?;
@@ -123,7 +135,7 @@ impl CreateSubResourceTagsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(CreateSubResourceTagsOutput { request_id })
@@ -157,6 +169,7 @@ impl Operation for CreateSubResourceTagsRequest {
 pub struct CreateSubResourceTags {
     client: Client,
     input: CreateSubResourceTagsRequest,
+    options: CallOptions,
 }
 
 impl CreateSubResourceTags {
@@ -198,9 +211,18 @@ impl CreateSubResourceTags {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::create_sub_resource_tags`].
     pub async fn send(self) -> Result<CreateSubResourceTagsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         DeleteDomainName {
             client: self.clone(),
             input: DeleteDomainNameRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,14 +82,25 @@ impl DeleteDomainNameRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_domain_name`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteDomainNameOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_domain_name`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteDomainNameOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let domainname_id = required(self.domainname_id, OPERATION, "domainname_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         request = request.path_param("domainname_id", domainname_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteDomainNameOutput { request_id })
@@ -120,6 +132,7 @@ impl Operation for DeleteDomainNameRequest {
 pub struct DeleteDomainName {
     client: Client,
     input: DeleteDomainNameRequest,
+    options: CallOptions,
 }
 
 impl DeleteDomainName {
@@ -143,9 +156,18 @@ impl DeleteDomainName {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_domain_name`].
     pub async fn send(self) -> Result<DeleteDomainNameOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

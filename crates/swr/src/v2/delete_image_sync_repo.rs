@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         DeleteImageSyncRepo {
             client: self.clone(),
             input: DeleteImageSyncRepoRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -100,7 +101,18 @@ impl DeleteImageSyncRepoRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_image_sync_repo`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteImageSyncRepoOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_image_sync_repo`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteImageSyncRepoOutput> {
         self.check()?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
@@ -111,7 +123,7 @@ impl DeleteImageSyncRepoRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteImageSyncRepoOutput { request_id })
@@ -143,6 +155,7 @@ impl Operation for DeleteImageSyncRepoRequest {
 pub struct DeleteImageSyncRepo {
     client: Client,
     input: DeleteImageSyncRepoRequest,
+    options: CallOptions,
 }
 
 impl DeleteImageSyncRepo {
@@ -177,9 +190,18 @@ impl DeleteImageSyncRepo {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_image_sync_repo`].
     pub async fn send(self) -> Result<DeleteImageSyncRepoOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

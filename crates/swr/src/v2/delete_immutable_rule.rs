@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         DeleteImmutableRule {
             client: self.clone(),
             input: DeleteImmutableRuleRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl DeleteImmutableRuleRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_immutable_rule`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteImmutableRuleOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_immutable_rule`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteImmutableRuleOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let immutable_rule_id = required(self.immutable_rule_id, OPERATION, "immutable_rule_id")?;
@@ -98,7 +110,7 @@ impl DeleteImmutableRuleRequest {
         request = request.path_param("namespace_name", namespace_name);
         request = request.path_param("immutable_rule_id", immutable_rule_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteImmutableRuleOutput { request_id })
@@ -131,6 +143,7 @@ impl Operation for DeleteImmutableRuleRequest {
 pub struct DeleteImmutableRule {
     client: Client,
     input: DeleteImmutableRuleRequest,
+    options: CallOptions,
 }
 
 impl DeleteImmutableRule {
@@ -160,9 +173,18 @@ impl DeleteImmutableRule {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_immutable_rule`].
     pub async fn send(self) -> Result<DeleteImmutableRuleOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         DeleteInstanceArtifact {
             client: self.clone(),
             input: DeleteInstanceArtifactRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl DeleteInstanceArtifactRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_instance_artifact`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteInstanceArtifactOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_instance_artifact`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteInstanceArtifactOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let repository_name = required(self.repository_name, OPERATION, "repository_name")?;
@@ -101,7 +113,7 @@ impl DeleteInstanceArtifactRequest {
         request = request.path_param("repository_name", repository_name);
         request = request.path_param("reference", reference);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteInstanceArtifactOutput { request_id })
@@ -135,6 +147,7 @@ impl Operation for DeleteInstanceArtifactRequest {
 pub struct DeleteInstanceArtifact {
     client: Client,
     input: DeleteInstanceArtifactRequest,
+    options: CallOptions,
 }
 
 impl DeleteInstanceArtifact {
@@ -170,9 +183,18 @@ impl DeleteInstanceArtifact {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_instance_artifact`].
     pub async fn send(self) -> Result<DeleteInstanceArtifactOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DeleteInstanceNamespace {
             client: self.clone(),
             input: DeleteInstanceNamespaceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,14 +84,25 @@ impl DeleteInstanceNamespaceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_instance_namespace`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteInstanceNamespaceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_instance_namespace`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteInstanceNamespaceOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         request = request.path_param("namespace_name", namespace_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteInstanceNamespaceOutput { request_id })
@@ -122,6 +134,7 @@ impl Operation for DeleteInstanceNamespaceRequest {
 pub struct DeleteInstanceNamespace {
     client: Client,
     input: DeleteInstanceNamespaceRequest,
+    options: CallOptions,
 }
 
 impl DeleteInstanceNamespace {
@@ -149,9 +162,18 @@ impl DeleteInstanceNamespace {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_instance_namespace`].
     pub async fn send(self) -> Result<DeleteInstanceNamespaceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

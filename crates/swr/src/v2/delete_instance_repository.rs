@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         DeleteInstanceRepository {
             client: self.clone(),
             input: DeleteInstanceRepositoryRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl DeleteInstanceRepositoryRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_instance_repository`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteInstanceRepositoryOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_instance_repository`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteInstanceRepositoryOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let repository_name = required(self.repository_name, OPERATION, "repository_name")?;
@@ -94,7 +106,7 @@ impl DeleteInstanceRepositoryRequest {
         request = request.path_param("namespace_name", namespace_name);
         request = request.path_param("repository_name", repository_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteInstanceRepositoryOutput { request_id })
@@ -127,6 +139,7 @@ impl Operation for DeleteInstanceRepositoryRequest {
 pub struct DeleteInstanceRepository {
     client: Client,
     input: DeleteInstanceRepositoryRequest,
+    options: CallOptions,
 }
 
 impl DeleteInstanceRepository {
@@ -156,9 +169,18 @@ impl DeleteInstanceRepository {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_instance_repository`].
     pub async fn send(self) -> Result<DeleteInstanceRepositoryOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         DeleteNamespaceAuth {
             client: self.clone(),
             input: DeleteNamespaceAuthRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -83,7 +84,18 @@ impl DeleteNamespaceAuthRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_namespace_auth`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteNamespaceAuthOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_namespace_auth`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteNamespaceAuthOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("namespace", namespace);
@@ -91,7 +103,7 @@ impl DeleteNamespaceAuthRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteNamespaceAuthOutput { request_id })
@@ -120,6 +132,7 @@ impl Operation for DeleteNamespaceAuthRequest {
 pub struct DeleteNamespaceAuth {
     client: Client,
     input: DeleteNamespaceAuthRequest,
+    options: CallOptions,
 }
 
 impl DeleteNamespaceAuth {
@@ -148,9 +161,18 @@ impl DeleteNamespaceAuth {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_namespace_auth`].
     pub async fn send(self) -> Result<DeleteNamespaceAuthOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

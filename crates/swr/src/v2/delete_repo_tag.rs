@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeleteRepoTag {
             client: self.clone(),
             input: DeleteRepoTagRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl DeleteRepoTagRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_repo_tag`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteRepoTagOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_repo_tag`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteRepoTagOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let tag = required(self.tag, OPERATION, "tag")?;
@@ -98,7 +110,7 @@ impl DeleteRepoTagRequest {
         request = request.path_param("repository", repository);
         request = request.path_param("tag", tag);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteRepoTagOutput { request_id })
@@ -131,6 +143,7 @@ impl Operation for DeleteRepoTagRequest {
 pub struct DeleteRepoTag {
     client: Client,
     input: DeleteRepoTagRequest,
+    options: CallOptions,
 }
 
 impl DeleteRepoTag {
@@ -165,9 +178,18 @@ impl DeleteRepoTag {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_repo_tag`].
     pub async fn send(self) -> Result<DeleteRepoTagOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         DeleteRetention {
             client: self.clone(),
             input: DeleteRetentionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl DeleteRetentionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_retention`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteRetentionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_retention`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteRetentionOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let retention_id = required(self.retention_id, OPERATION, "retention_id")?;
@@ -99,7 +111,7 @@ impl DeleteRetentionRequest {
         request = request.path_param("repository", repository);
         request = request.path_param("retention_id", retention_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteRetentionOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for DeleteRetentionRequest {
 pub struct DeleteRetention {
     client: Client,
     input: DeleteRetentionRequest,
+    options: CallOptions,
 }
 
 impl DeleteRetention {
@@ -166,9 +179,18 @@ impl DeleteRetention {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_retention`].
     pub async fn send(self) -> Result<DeleteRetentionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

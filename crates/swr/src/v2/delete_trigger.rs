@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeleteTrigger {
             client: self.clone(),
             input: DeleteTriggerRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -89,7 +90,18 @@ impl DeleteTriggerRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_trigger`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteTriggerOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_trigger`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteTriggerOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let trigger = required(self.trigger, OPERATION, "trigger")?;
@@ -98,7 +110,7 @@ impl DeleteTriggerRequest {
         request = request.path_param("repository", repository);
         request = request.path_param("trigger", trigger);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteTriggerOutput { request_id })
@@ -131,6 +143,7 @@ impl Operation for DeleteTriggerRequest {
 pub struct DeleteTrigger {
     client: Client,
     input: DeleteTriggerRequest,
+    options: CallOptions,
 }
 
 impl DeleteTrigger {
@@ -165,9 +178,18 @@ impl DeleteTrigger {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_trigger`].
     pub async fn send(self) -> Result<DeleteTriggerOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         DeleteUserRepositoryAuth {
             client: self.clone(),
             input: DeleteUserRepositoryAuthRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl DeleteUserRepositoryAuthRequest {
     }
 
     /// Sends the request with `client`; see [`Client::delete_user_repository_auth`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<DeleteUserRepositoryAuthOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::delete_user_repository_auth`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<DeleteUserRepositoryAuthOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -98,7 +110,7 @@ impl DeleteUserRepositoryAuthRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::DELETE);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(DeleteUserRepositoryAuthOutput { request_id })
@@ -130,6 +142,7 @@ impl Operation for DeleteUserRepositoryAuthRequest {
 pub struct DeleteUserRepositoryAuth {
     client: Client,
     input: DeleteUserRepositoryAuthRequest,
+    options: CallOptions,
 }
 
 impl DeleteUserRepositoryAuth {
@@ -164,9 +177,18 @@ impl DeleteUserRepositoryAuth {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::delete_user_repository_auth`].
     pub async fn send(self) -> Result<DeleteUserRepositoryAuthOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

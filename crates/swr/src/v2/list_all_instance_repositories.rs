@@ -4,7 +4,7 @@
 //! project
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListAllInstanceRepositories {
             client: self.clone(),
             input: ListAllInstanceRepositoriesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,13 +80,24 @@ impl ListAllInstanceRepositoriesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_all_instance_repositories`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListAllInstanceRepositoriesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_all_instance_repositories`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListAllInstanceRepositoriesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("marker", self.marker);
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("name", self.name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListAllInstanceRepositoriesOutput = response.json().await?;
         output.request_id = request_id;
@@ -120,6 +132,7 @@ impl Operation for ListAllInstanceRepositoriesRequest {
 pub struct ListAllInstanceRepositories {
     client: Client,
     input: ListAllInstanceRepositoriesRequest,
+    options: CallOptions,
 }
 
 impl ListAllInstanceRepositories {
@@ -150,9 +163,18 @@ impl ListAllInstanceRepositories {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_all_instance_repositories`].
     pub async fn send(self) -> Result<ListAllInstanceRepositoriesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

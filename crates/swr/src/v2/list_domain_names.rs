@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListDomainNames {
             client: self.clone(),
             input: ListDomainNamesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,14 +82,25 @@ impl ListDomainNamesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_domain_names`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListDomainNamesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_domain_names`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListDomainNamesOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         request = request.query_opt("uid", self.uid);
         request = request.query_opt("domain_name", self.domain_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListDomainNamesOutput = response.json().await?;
         output.request_id = request_id;
@@ -122,6 +134,7 @@ impl Operation for ListDomainNamesRequest {
 pub struct ListDomainNames {
     client: Client,
     input: ListDomainNamesRequest,
+    options: CallOptions,
 }
 
 impl ListDomainNames {
@@ -151,9 +164,18 @@ impl ListDomainNames {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_domain_names`].
     pub async fn send(self) -> Result<ListDomainNamesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

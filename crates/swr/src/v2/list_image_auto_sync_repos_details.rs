@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListImageAutoSyncReposDetails {
             client: self.clone(),
             input: ListImageAutoSyncReposDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,14 +87,25 @@ impl ListImageAutoSyncReposDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_image_auto_sync_repos_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListImageAutoSyncReposDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_image_auto_sync_repos_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListImageAutoSyncReposDetailsOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("namespace", namespace);
         request = request.path_param("repository", repository);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ListImageAutoSyncReposDetailsOutput {
@@ -129,6 +141,7 @@ impl Operation for ListImageAutoSyncReposDetailsRequest {
 pub struct ListImageAutoSyncReposDetails {
     client: Client,
     input: ListImageAutoSyncReposDetailsRequest,
+    options: CallOptions,
 }
 
 impl ListImageAutoSyncReposDetails {
@@ -157,9 +170,18 @@ impl ListImageAutoSyncReposDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_image_auto_sync_repos_details`].
     pub async fn send(self) -> Result<ListImageAutoSyncReposDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

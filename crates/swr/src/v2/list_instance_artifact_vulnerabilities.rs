@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListInstanceArtifactVulnerabilities {
             client: self.clone(),
             input: ListInstanceArtifactVulnerabilitiesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl ListInstanceArtifactVulnerabilitiesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_artifact_vulnerabilities`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInstanceArtifactVulnerabilitiesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_artifact_vulnerabilities`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInstanceArtifactVulnerabilitiesOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let repository_name = required(self.repository_name, OPERATION, "repository_name")?;
@@ -104,7 +116,7 @@ impl ListInstanceArtifactVulnerabilitiesRequest {
         request = request.path_param("repository_name", repository_name);
         request = request.path_param("reference", reference);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ListInstanceArtifactVulnerabilitiesOutput {
@@ -142,6 +154,7 @@ impl Operation for ListInstanceArtifactVulnerabilitiesRequest {
 pub struct ListInstanceArtifactVulnerabilities {
     client: Client,
     input: ListInstanceArtifactVulnerabilitiesRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceArtifactVulnerabilities {
@@ -177,9 +190,18 @@ impl ListInstanceArtifactVulnerabilities {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_artifact_vulnerabilities`].
     pub async fn send(self) -> Result<ListInstanceArtifactVulnerabilitiesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListInstanceNamespaces {
             client: self.clone(),
             input: ListInstanceNamespacesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ListInstanceNamespacesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_namespaces`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInstanceNamespacesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_namespaces`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInstanceNamespacesOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
@@ -114,7 +126,7 @@ impl ListInstanceNamespacesRequest {
         request = request.query_opt("name", self.name);
         request = request.query_opt("public", self.public);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceNamespacesOutput = response.json().await?;
         output.request_id = request_id;
@@ -152,6 +164,7 @@ impl Operation for ListInstanceNamespacesRequest {
 pub struct ListInstanceNamespaces {
     client: Client,
     input: ListInstanceNamespacesRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceNamespaces {
@@ -214,9 +227,18 @@ impl ListInstanceNamespaces {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_namespaces`].
     pub async fn send(self) -> Result<ListInstanceNamespacesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! ListInstanceProjectTags: Lists all instance tags in the project
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ListInstanceProjectTags {
             client: self.clone(),
             input: ListInstanceProjectTagsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -67,10 +68,21 @@ impl ListInstanceProjectTagsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_project_tags`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInstanceProjectTagsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_project_tags`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInstanceProjectTagsOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceProjectTagsOutput = response.json().await?;
         output.request_id = request_id;
@@ -100,6 +112,7 @@ impl Operation for ListInstanceProjectTagsRequest {
 pub struct ListInstanceProjectTags {
     client: Client,
     input: ListInstanceProjectTagsRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceProjectTags {
@@ -111,9 +124,18 @@ impl ListInstanceProjectTags {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_project_tags`].
     pub async fn send(self) -> Result<ListInstanceProjectTagsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -55,6 +55,7 @@ impl Client {
         ListInstanceReplicationPolicyExecSubTasks {
             client: self.clone(),
             input: ListInstanceReplicationPolicyExecSubTasksRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,9 +103,20 @@ impl ListInstanceReplicationPolicyExecSubTasksRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_replication_policy_exec_sub_tasks`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
+    ) -> Result<ListInstanceReplicationPolicyExecSubTasksOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_replication_policy_exec_sub_tasks`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
     ) -> Result<ListInstanceReplicationPolicyExecSubTasksOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let execution_id = required(self.execution_id, OPERATION, "execution_id")?;
@@ -117,7 +129,7 @@ impl ListInstanceReplicationPolicyExecSubTasksRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("status", self.status);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceReplicationPolicyExecSubTasksOutput = response.json().await?;
         output.request_id = request_id;
@@ -155,6 +167,7 @@ impl Operation for ListInstanceReplicationPolicyExecSubTasksRequest {
 pub struct ListInstanceReplicationPolicyExecSubTasks {
     client: Client,
     input: ListInstanceReplicationPolicyExecSubTasksRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceReplicationPolicyExecSubTasks {
@@ -204,9 +217,18 @@ impl ListInstanceReplicationPolicyExecSubTasks {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_replication_policy_exec_sub_tasks`].
     pub async fn send(self) -> Result<ListInstanceReplicationPolicyExecSubTasksOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ListInstanceReplicationPolicyExecTasks {
             client: self.clone(),
             input: ListInstanceReplicationPolicyExecTasksRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,9 +94,20 @@ impl ListInstanceReplicationPolicyExecTasksRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_replication_policy_exec_tasks`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
+    ) -> Result<ListInstanceReplicationPolicyExecTasksOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_replication_policy_exec_tasks`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
     ) -> Result<ListInstanceReplicationPolicyExecTasksOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let execution_id = required(self.execution_id, OPERATION, "execution_id")?;
@@ -105,7 +117,7 @@ impl ListInstanceReplicationPolicyExecTasksRequest {
         request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceReplicationPolicyExecTasksOutput = response.json().await?;
         output.request_id = request_id;
@@ -141,6 +153,7 @@ impl Operation for ListInstanceReplicationPolicyExecTasksRequest {
 pub struct ListInstanceReplicationPolicyExecTasks {
     client: Client,
     input: ListInstanceReplicationPolicyExecTasksRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceReplicationPolicyExecTasks {
@@ -178,9 +191,18 @@ impl ListInstanceReplicationPolicyExecTasks {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_replication_policy_exec_tasks`].
     pub async fn send(self) -> Result<ListInstanceReplicationPolicyExecTasksOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListInstanceRepositories {
             client: self.clone(),
             input: ListInstanceRepositoriesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl ListInstanceRepositoriesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_repositories`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInstanceRepositoriesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_repositories`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInstanceRepositoriesOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
@@ -106,7 +118,7 @@ impl ListInstanceRepositoriesRequest {
             self.namespace_id.map(|value| value.to_string()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceRepositoriesOutput = response.json().await?;
         output.request_id = request_id;
@@ -143,6 +155,7 @@ impl Operation for ListInstanceRepositoriesRequest {
 pub struct ListInstanceRepositories {
     client: Client,
     input: ListInstanceRepositoriesRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceRepositories {
@@ -192,9 +205,18 @@ impl ListInstanceRepositories {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_repositories`].
     pub async fn send(self) -> Result<ListInstanceRepositoriesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ListInstanceResourceInstances {
             client: self.clone(),
             input: ListInstanceResourceInstancesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl ListInstanceResourceInstancesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_resource_instances`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInstanceResourceInstancesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_resource_instances`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInstanceResourceInstancesOutput> {
         self.check()?;
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -107,7 +119,7 @@ impl ListInstanceResourceInstancesRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceResourceInstancesOutput = response.json().await?;
         output.request_id = request_id;
@@ -142,6 +154,7 @@ impl Operation for ListInstanceResourceInstancesRequest {
 pub struct ListInstanceResourceInstances {
     client: Client,
     input: ListInstanceResourceInstancesRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceResourceInstances {
@@ -179,9 +192,18 @@ impl ListInstanceResourceInstances {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_resource_instances`].
     pub async fn send(self) -> Result<ListInstanceResourceInstancesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -57,6 +57,7 @@ impl Client {
         ListInstanceSignatureExecutionSubtasks {
             client: self.clone(),
             input: ListInstanceSignatureExecutionSubtasksRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -111,9 +112,20 @@ impl ListInstanceSignatureExecutionSubtasksRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_signature_execution_subtasks`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
+    ) -> Result<ListInstanceSignatureExecutionSubtasksOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_signature_execution_subtasks`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
     ) -> Result<ListInstanceSignatureExecutionSubtasksOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
@@ -130,7 +142,7 @@ impl ListInstanceSignatureExecutionSubtasksRequest {
         request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
         request = request.query_opt("status", self.status);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceSignatureExecutionSubtasksOutput = response.json().await?;
         output.request_id = request_id;
@@ -170,6 +182,7 @@ impl Operation for ListInstanceSignatureExecutionSubtasksRequest {
 pub struct ListInstanceSignatureExecutionSubtasks {
     client: Client,
     input: ListInstanceSignatureExecutionSubtasksRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceSignatureExecutionSubtasks {
@@ -231,9 +244,18 @@ impl ListInstanceSignatureExecutionSubtasks {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_signature_execution_subtasks`].
     pub async fn send(self) -> Result<ListInstanceSignatureExecutionSubtasksOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListInstanceTags {
             client: self.clone(),
             input: ListInstanceTagsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -99,7 +100,18 @@ impl ListInstanceTagsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_instance_tags`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListInstanceTagsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_instance_tags`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListInstanceTagsOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let repository_name = required(self.repository_name, OPERATION, "repository_name")?;
@@ -114,7 +126,7 @@ impl ListInstanceTagsRequest {
             self.is_accessory.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListInstanceTagsOutput = response.json().await?;
         output.request_id = request_id;
@@ -151,6 +163,7 @@ impl Operation for ListInstanceTagsRequest {
 pub struct ListInstanceTags {
     client: Client,
     input: ListInstanceTagsRequest,
+    options: CallOptions,
 }
 
 impl ListInstanceTags {
@@ -200,9 +213,18 @@ impl ListInstanceTags {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_instance_tags`].
     pub async fn send(self) -> Result<ListInstanceTagsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         ListNamespaceRepositories {
             client: self.clone(),
             input: ListNamespaceRepositoriesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl ListNamespaceRepositoriesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_namespace_repositories`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListNamespaceRepositoriesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_namespace_repositories`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListNamespaceRepositoriesOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -108,7 +120,7 @@ impl ListNamespaceRepositoriesRequest {
         request = request.query_opt("order_column", self.order_column);
         request = request.query_opt("order_type", self.order_type);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListNamespaceRepositoriesOutput = response.json().await?;
         output.request_id = request_id;
@@ -145,6 +157,7 @@ impl Operation for ListNamespaceRepositoriesRequest {
 pub struct ListNamespaceRepositories {
     client: Client,
     input: ListNamespaceRepositoriesRequest,
+    options: CallOptions,
 }
 
 impl ListNamespaceRepositories {
@@ -194,9 +207,18 @@ impl ListNamespaceRepositories {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_namespace_repositories`].
     pub async fn send(self) -> Result<ListNamespaceRepositoriesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

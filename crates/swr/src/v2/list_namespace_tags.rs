@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ListNamespaceTags {
             client: self.clone(),
             input: ListNamespaceTagsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,12 +76,23 @@ impl ListNamespaceTagsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_namespace_tags`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListNamespaceTagsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_namespace_tags`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListNamespaceTagsOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListNamespaceTagsOutput = response.json().await?;
         output.request_id = request_id;
@@ -110,6 +122,7 @@ impl Operation for ListNamespaceTagsRequest {
 pub struct ListNamespaceTags {
     client: Client,
     input: ListNamespaceTagsRequest,
+    options: CallOptions,
 }
 
 impl ListNamespaceTags {
@@ -127,9 +140,18 @@ impl ListNamespaceTags {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_namespace_tags`].
     pub async fn send(self) -> Result<ListNamespaceTagsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

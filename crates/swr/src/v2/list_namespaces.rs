@@ -3,7 +3,7 @@
 //! ListNamespaces: Lists organizations
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ListNamespaces {
             client: self.clone(),
             input: ListNamespacesRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -82,12 +83,23 @@ impl ListNamespacesRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_namespaces`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListNamespacesOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_namespaces`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListNamespacesOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("namespace", self.namespace);
         request = request.query_opt("filter", self.filter);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListNamespacesOutput = response.json().await?;
         output.request_id = request_id;
@@ -120,6 +132,7 @@ impl Operation for ListNamespacesRequest {
 pub struct ListNamespaces {
     client: Client,
     input: ListNamespacesRequest,
+    options: CallOptions,
 }
 
 impl ListNamespaces {
@@ -151,9 +164,18 @@ impl ListNamespaces {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_namespaces`].
     pub async fn send(self) -> Result<ListNamespacesOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

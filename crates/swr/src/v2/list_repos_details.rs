@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -47,6 +47,7 @@ impl Client {
         ListReposDetails {
             client: self.clone(),
             input: ListReposDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -108,7 +109,18 @@ impl ListReposDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_repos_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListReposDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_repos_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListReposDetailsOutput> {
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("namespace", self.namespace);
         request = request.query_opt("name", self.name);
@@ -119,7 +131,7 @@ impl ListReposDetailsRequest {
         request = request.query_opt("order_type", self.order_type);
         request = request.query_opt("filter", self.filter);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let content_range = response
             .headers()
@@ -166,6 +178,7 @@ impl Operation for ListReposDetailsRequest {
 pub struct ListReposDetails {
     client: Client,
     input: ListReposDetailsRequest,
+    options: CallOptions,
 }
 
 impl ListReposDetails {
@@ -240,9 +253,18 @@ impl ListReposDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_repos_details`].
     pub async fn send(self) -> Result<ListReposDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ListRepositoryTag {
             client: self.clone(),
             input: ListRepositoryTagRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -109,7 +110,18 @@ impl ListRepositoryTagRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_repository_tag`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListRepositoryTagOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_repository_tag`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListRepositoryTagOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -125,7 +137,7 @@ impl ListRepositoryTagRequest {
             self.with_manifest.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListRepositoryTagOutput = response.json().await?;
         output.request_id = request_id;
@@ -164,6 +176,7 @@ impl Operation for ListRepositoryTagRequest {
 pub struct ListRepositoryTag {
     client: Client,
     input: ListRepositoryTagRequest,
+    options: CallOptions,
 }
 
 impl ListRepositoryTag {
@@ -233,9 +246,18 @@ impl ListRepositoryTag {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_repository_tag`].
     pub async fn send(self) -> Result<ListRepositoryTagOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

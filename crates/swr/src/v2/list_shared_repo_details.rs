@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListSharedRepoDetails {
             client: self.clone(),
             input: ListSharedRepoDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -101,7 +102,18 @@ impl ListSharedRepoDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_shared_repo_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSharedRepoDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_shared_repo_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSharedRepoDetailsOutput> {
         let shared_by = required(self.shared_by, OPERATION, "shared_by")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("namespace", self.namespace);
@@ -114,7 +126,7 @@ impl ListSharedRepoDetailsRequest {
             self.status.map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSharedRepoDetailsOutput = response.json().await?;
         output.request_id = request_id;
@@ -151,6 +163,7 @@ impl Operation for ListSharedRepoDetailsRequest {
 pub struct ListSharedRepoDetails {
     client: Client,
     input: ListSharedRepoDetailsRequest,
+    options: CallOptions,
 }
 
 impl ListSharedRepoDetails {
@@ -208,9 +221,18 @@ impl ListSharedRepoDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_shared_repo_details`].
     pub async fn send(self) -> Result<ListSharedRepoDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

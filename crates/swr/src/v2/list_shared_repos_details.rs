@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListSharedReposDetails {
             client: self.clone(),
             input: ListSharedReposDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -110,7 +111,18 @@ impl ListSharedReposDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_shared_repos_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSharedReposDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_shared_repos_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSharedReposDetailsOutput> {
         let center = required(self.center, OPERATION, "center")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("namespace", self.namespace);
@@ -122,7 +134,7 @@ impl ListSharedReposDetailsRequest {
         request = request.query_opt("order_type", self.order_type);
         request = request.query_opt("filter", self.filter);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let content_range = response
             .headers()
@@ -169,6 +181,7 @@ impl Operation for ListSharedReposDetailsRequest {
 pub struct ListSharedReposDetails {
     client: Client,
     input: ListSharedReposDetailsRequest,
+    options: CallOptions,
 }
 
 impl ListSharedReposDetails {
@@ -241,9 +254,18 @@ impl ListSharedReposDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_shared_repos_details`].
     pub async fn send(self) -> Result<ListSharedReposDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

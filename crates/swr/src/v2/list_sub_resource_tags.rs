@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ListSubResourceTags {
             client: self.clone(),
             input: ListSubResourceTagsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl ListSubResourceTagsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_sub_resource_tags`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSubResourceTagsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_sub_resource_tags`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSubResourceTagsOutput> {
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let resource_id = required(self.resource_id, OPERATION, "resource_id")?;
         let sub_resource_type = required(self.sub_resource_type, OPERATION, "sub_resource_type")?;
@@ -107,7 +119,7 @@ impl ListSubResourceTagsRequest {
         request = request.path_param("sub_resource_type", sub_resource_type);
         request = request.path_param("sub_resource_id", sub_resource_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ListSubResourceTagsOutput = response.json().await?;
         output.request_id = request_id;
@@ -142,6 +154,7 @@ impl Operation for ListSubResourceTagsRequest {
 pub struct ListSubResourceTags {
     client: Client,
     input: ListSubResourceTagsRequest,
+    options: CallOptions,
 }
 
 impl ListSubResourceTags {
@@ -177,9 +190,18 @@ impl ListSubResourceTags {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_sub_resource_tags`].
     pub async fn send(self) -> Result<ListSubResourceTagsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

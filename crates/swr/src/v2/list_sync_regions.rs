@@ -3,7 +3,7 @@
 //! ListSyncRegions: Lists the regions to which images can be synchronized manually or automatically
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -46,6 +46,7 @@ impl Client {
         ListSyncRegions {
             client: self.clone(),
             input: ListSyncRegionsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -67,10 +68,21 @@ impl ListSyncRegionsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_sync_regions`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListSyncRegionsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_sync_regions`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListSyncRegionsOutput> {
         let request = OperationRequest::new(PATH).header("content-type", "application/json");
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ListSyncRegionsOutput {
@@ -102,6 +114,7 @@ impl Operation for ListSyncRegionsRequest {
 pub struct ListSyncRegions {
     client: Client,
     input: ListSyncRegionsRequest,
+    options: CallOptions,
 }
 
 impl ListSyncRegions {
@@ -113,9 +126,18 @@ impl ListSyncRegions {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_sync_regions`].
     pub async fn send(self) -> Result<ListSyncRegionsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

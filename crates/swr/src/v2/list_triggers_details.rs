@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ListTriggersDetails {
             client: self.clone(),
             input: ListTriggersDetailsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,14 +86,25 @@ impl ListTriggersDetailsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::list_triggers_details`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ListTriggersDetailsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::list_triggers_details`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ListTriggersDetailsOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("namespace", namespace);
         request = request.path_param("repository", repository);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ListTriggersDetailsOutput {
@@ -127,6 +139,7 @@ impl Operation for ListTriggersDetailsRequest {
 pub struct ListTriggersDetails {
     client: Client,
     input: ListTriggersDetailsRequest,
+    options: CallOptions,
 }
 
 impl ListTriggersDetails {
@@ -155,9 +168,18 @@ impl ListTriggersDetails {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::list_triggers_details`].
     pub async fn send(self) -> Result<ListTriggersDetailsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

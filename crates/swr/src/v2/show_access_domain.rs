@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowAccessDomain {
             client: self.clone(),
             input: ShowAccessDomainRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -91,7 +92,18 @@ impl ShowAccessDomainRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_access_domain`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowAccessDomainOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_access_domain`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowAccessDomainOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let access_domain = required(self.access_domain, OPERATION, "access_domain")?;
@@ -100,7 +112,7 @@ impl ShowAccessDomainRequest {
         request = request.path_param("repository", repository);
         request = request.path_param("access_domain", access_domain);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowAccessDomainOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for ShowAccessDomainRequest {
 pub struct ShowAccessDomain {
     client: Client,
     input: ShowAccessDomainRequest,
+    options: CallOptions,
 }
 
 impl ShowAccessDomain {
@@ -168,9 +181,18 @@ impl ShowAccessDomain {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_access_domain`].
     pub async fn send(self) -> Result<ShowAccessDomainOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowApiVersion {
             client: self.clone(),
             input: ShowApiVersionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,12 +76,23 @@ impl ShowApiVersionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_api_version`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowApiVersionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_api_version`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowApiVersionOutput> {
         let api_version = required(self.api_version, OPERATION, "api_version")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("api_version", api_version);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowApiVersionOutput = response.json().await?;
         output.request_id = request_id;
@@ -110,6 +122,7 @@ impl Operation for ShowApiVersionRequest {
 pub struct ShowApiVersion {
     client: Client,
     input: ShowApiVersionRequest,
+    options: CallOptions,
 }
 
 impl ShowApiVersion {
@@ -127,9 +140,18 @@ impl ShowApiVersion {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_api_version`].
     pub async fn send(self) -> Result<ShowApiVersionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

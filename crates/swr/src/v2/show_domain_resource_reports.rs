@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowDomainResourceReports {
             client: self.clone(),
             input: ShowDomainResourceReportsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl ShowDomainResourceReportsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_domain_resource_reports`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowDomainResourceReportsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_domain_resource_reports`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowDomainResourceReportsOutput> {
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let frequency = required(self.frequency, OPERATION, "frequency")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("resource_type", resource_type);
         request = request.path_param("frequency", frequency);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let body = response.json().await?;
         Ok(ShowDomainResourceReportsOutput {
@@ -122,6 +134,7 @@ impl Operation for ShowDomainResourceReportsRequest {
 pub struct ShowDomainResourceReports {
     client: Client,
     input: ShowDomainResourceReportsRequest,
+    options: CallOptions,
 }
 
 impl ShowDomainResourceReports {
@@ -145,9 +158,18 @@ impl ShowDomainResourceReports {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_domain_resource_reports`].
     pub async fn send(self) -> Result<ShowDomainResourceReportsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

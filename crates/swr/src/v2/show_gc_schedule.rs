@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowGcSchedule {
             client: self.clone(),
             input: ShowGcScheduleRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,12 +76,23 @@ impl ShowGcScheduleRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_gc_schedule`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowGcScheduleOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_gc_schedule`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowGcScheduleOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowGcScheduleOutput = response.json().await?;
         output.request_id = request_id;
@@ -110,6 +122,7 @@ impl Operation for ShowGcScheduleRequest {
 pub struct ShowGcSchedule {
     client: Client,
     input: ShowGcScheduleRequest,
+    options: CallOptions,
 }
 
 impl ShowGcSchedule {
@@ -127,9 +140,18 @@ impl ShowGcSchedule {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_gc_schedule`].
     pub async fn send(self) -> Result<ShowGcScheduleOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

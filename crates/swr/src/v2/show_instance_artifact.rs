@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -69,6 +69,7 @@ impl Client {
         ShowInstanceArtifact {
             client: self.clone(),
             input: ShowInstanceArtifactRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -114,7 +115,18 @@ impl ShowInstanceArtifactRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_artifact`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceArtifactOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_artifact`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceArtifactOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let repository_name = required(self.repository_name, OPERATION, "repository_name")?;
@@ -130,7 +142,7 @@ impl ShowInstanceArtifactRequest {
                 .map(|value| bool_text(value).to_owned()),
         );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceArtifactOutput = response.json().await?;
         output.request_id = request_id;
@@ -170,6 +182,7 @@ impl Operation for ShowInstanceArtifactRequest {
 pub struct ShowInstanceArtifact {
     client: Client,
     input: ShowInstanceArtifactRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceArtifact {
@@ -214,9 +227,18 @@ impl ShowInstanceArtifact {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_artifact`].
     pub async fn send(self) -> Result<ShowInstanceArtifactOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ShowInstanceArtifactAddition {
             client: self.clone(),
             input: ShowInstanceArtifactAdditionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -96,7 +97,18 @@ impl ShowInstanceArtifactAdditionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_artifact_addition`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceArtifactAdditionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_artifact_addition`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceArtifactAdditionOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let repository_name = required(self.repository_name, OPERATION, "repository_name")?;
@@ -109,7 +121,7 @@ impl ShowInstanceArtifactAdditionRequest {
         request = request.path_param("reference", reference);
         request = request.path_param("addition", addition);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceArtifactAdditionOutput = response.json().await?;
         output.request_id = request_id;
@@ -146,6 +158,7 @@ impl Operation for ShowInstanceArtifactAdditionRequest {
 pub struct ShowInstanceArtifactAddition {
     client: Client,
     input: ShowInstanceArtifactAdditionRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceArtifactAddition {
@@ -187,9 +200,18 @@ impl ShowInstanceArtifactAddition {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_artifact_addition`].
     pub async fn send(self) -> Result<ShowInstanceArtifactAdditionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

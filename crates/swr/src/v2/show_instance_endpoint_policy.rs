@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         ShowInstanceEndpointPolicy {
             client: self.clone(),
             input: ShowInstanceEndpointPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -75,12 +76,23 @@ impl ShowInstanceEndpointPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_endpoint_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceEndpointPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_endpoint_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceEndpointPolicyOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceEndpointPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -111,6 +123,7 @@ impl Operation for ShowInstanceEndpointPolicyRequest {
 pub struct ShowInstanceEndpointPolicy {
     client: Client,
     input: ShowInstanceEndpointPolicyRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceEndpointPolicy {
@@ -128,9 +141,18 @@ impl ShowInstanceEndpointPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_endpoint_policy`].
     pub async fn send(self) -> Result<ShowInstanceEndpointPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowInstanceInternalEndpoint {
             client: self.clone(),
             input: ShowInstanceInternalEndpointRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl ShowInstanceInternalEndpointRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_internal_endpoint`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceInternalEndpointOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_internal_endpoint`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceInternalEndpointOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let internal_endpoints_id = required(
             self.internal_endpoints_id,
@@ -96,7 +108,7 @@ impl ShowInstanceInternalEndpointRequest {
         request = request.path_param("instance_id", instance_id);
         request = request.path_param("internal_endpoints_id", internal_endpoints_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceInternalEndpointOutput = response.json().await?;
         output.request_id = request_id;
@@ -134,6 +146,7 @@ impl Operation for ShowInstanceInternalEndpointRequest {
 pub struct ShowInstanceInternalEndpoint {
     client: Client,
     input: ShowInstanceInternalEndpointRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceInternalEndpoint {
@@ -157,9 +170,18 @@ impl ShowInstanceInternalEndpoint {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_internal_endpoint`].
     pub async fn send(self) -> Result<ShowInstanceInternalEndpointOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowInstanceNamespace {
             client: self.clone(),
             input: ShowInstanceNamespaceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -84,14 +85,25 @@ impl ShowInstanceNamespaceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_namespace`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceNamespaceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_namespace`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceNamespaceOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         request = request.path_param("namespace_name", namespace_name);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceNamespaceOutput = response.json().await?;
         output.request_id = request_id;
@@ -124,6 +136,7 @@ impl Operation for ShowInstanceNamespaceRequest {
 pub struct ShowInstanceNamespace {
     client: Client,
     input: ShowInstanceNamespaceRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceNamespace {
@@ -151,9 +164,18 @@ impl ShowInstanceNamespace {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_namespace`].
     pub async fn send(self) -> Result<ShowInstanceNamespaceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

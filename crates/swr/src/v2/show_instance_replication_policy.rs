@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -49,6 +49,7 @@ impl Client {
         ShowInstanceReplicationPolicy {
             client: self.clone(),
             input: ShowInstanceReplicationPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -80,14 +81,25 @@ impl ShowInstanceReplicationPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_replication_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceReplicationPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_replication_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceReplicationPolicyOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         request = request.path_param("policy_id", policy_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceReplicationPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -121,6 +133,7 @@ impl Operation for ShowInstanceReplicationPolicyRequest {
 pub struct ShowInstanceReplicationPolicy {
     client: Client,
     input: ShowInstanceReplicationPolicyRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceReplicationPolicy {
@@ -144,9 +157,18 @@ impl ShowInstanceReplicationPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_replication_policy`].
     pub async fn send(self) -> Result<ShowInstanceReplicationPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowInstanceResourceInstancesCount {
             client: self.clone(),
             input: ShowInstanceResourceInstancesCountRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -87,7 +88,18 @@ impl ShowInstanceResourceInstancesCountRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_resource_instances_count`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceResourceInstancesCountOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_resource_instances_count`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceResourceInstancesCountOutput> {
         self.check()?;
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -96,7 +108,7 @@ impl ShowInstanceResourceInstancesCountRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceResourceInstancesCountOutput = response.json().await?;
         output.request_id = request_id;
@@ -131,6 +143,7 @@ impl Operation for ShowInstanceResourceInstancesCountRequest {
 pub struct ShowInstanceResourceInstancesCount {
     client: Client,
     input: ShowInstanceResourceInstancesCountRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceResourceInstancesCount {
@@ -154,9 +167,18 @@ impl ShowInstanceResourceInstancesCount {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_resource_instances_count`].
     pub async fn send(self) -> Result<ShowInstanceResourceInstancesCountOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

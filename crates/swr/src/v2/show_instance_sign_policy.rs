@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         ShowInstanceSignPolicy {
             client: self.clone(),
             input: ShowInstanceSignPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -86,7 +87,18 @@ impl ShowInstanceSignPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_instance_sign_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowInstanceSignPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_instance_sign_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowInstanceSignPolicyOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
@@ -95,7 +107,7 @@ impl ShowInstanceSignPolicyRequest {
         request = request.path_param("namespace_name", namespace_name);
         request = request.path_param("policy_id", policy_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowInstanceSignPolicyOutput = response.json().await?;
         output.request_id = request_id;
@@ -129,6 +141,7 @@ impl Operation for ShowInstanceSignPolicyRequest {
 pub struct ShowInstanceSignPolicy {
     client: Client,
     input: ShowInstanceSignPolicyRequest,
+    options: CallOptions,
 }
 
 impl ShowInstanceSignPolicy {
@@ -158,9 +171,18 @@ impl ShowInstanceSignPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_instance_sign_policy`].
     pub async fn send(self) -> Result<ShowInstanceSignPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         ShowRetention {
             client: self.clone(),
             input: ShowRetentionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl ShowRetentionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_retention`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowRetentionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_retention`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowRetentionOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let retention_id = required(self.retention_id, OPERATION, "retention_id")?;
@@ -99,7 +111,7 @@ impl ShowRetentionRequest {
         request = request.path_param("repository", repository);
         request = request.path_param("retention_id", retention_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowRetentionOutput = response.json().await?;
         output.request_id = request_id;
@@ -133,6 +145,7 @@ impl Operation for ShowRetentionRequest {
 pub struct ShowRetention {
     client: Client,
     input: ShowRetentionRequest,
+    options: CallOptions,
 }
 
 impl ShowRetention {
@@ -167,9 +180,18 @@ impl ShowRetention {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_retention`].
     pub async fn send(self) -> Result<ShowRetentionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

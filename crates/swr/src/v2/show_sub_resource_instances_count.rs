@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -54,6 +54,7 @@ impl Client {
         ShowSubResourceInstancesCount {
             client: self.clone(),
             input: ShowSubResourceInstancesCountRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -103,7 +104,18 @@ impl ShowSubResourceInstancesCountRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_sub_resource_instances_count`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowSubResourceInstancesCountOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_sub_resource_instances_count`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowSubResourceInstancesCountOutput> {
         self.check()?;
         let resource_type = required(self.resource_type, OPERATION, "resource_type")?;
         let resource_id = required(self.resource_id, OPERATION, "resource_id")?;
@@ -116,7 +128,7 @@ impl ShowSubResourceInstancesCountRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: ShowSubResourceInstancesCountOutput = response.json().await?;
         output.request_id = request_id;
@@ -151,6 +163,7 @@ impl Operation for ShowSubResourceInstancesCountRequest {
 pub struct ShowSubResourceInstancesCount {
     client: Client,
     input: ShowSubResourceInstancesCountRequest,
+    options: CallOptions,
 }
 
 impl ShowSubResourceInstancesCount {
@@ -186,9 +199,18 @@ impl ShowSubResourceInstancesCount {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_sub_resource_instances_count`].
     pub async fn send(self) -> Result<ShowSubResourceInstancesCountOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

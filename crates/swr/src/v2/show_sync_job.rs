@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         ShowSyncJob {
             client: self.clone(),
             input: ShowSyncJobRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -95,7 +96,18 @@ impl ShowSyncJobRequest {
     }
 
     /// Sends the request with `client`; see [`Client::show_sync_job`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<ShowSyncJobOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::show_sync_job`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<ShowSyncJobOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let filter = required(self.filter, OPERATION, "filter")?;
@@ -104,7 +116,7 @@ impl ShowSyncJobRequest {
         request = request.path_param("repository", repository);
         request = request.query("filter", filter);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let content_range = response
             .headers()
@@ -146,6 +158,7 @@ impl Operation for ShowSyncJobRequest {
 pub struct ShowSyncJob {
     client: Client,
     input: ShowSyncJobRequest,
+    options: CallOptions,
 }
 
 impl ShowSyncJob {
@@ -182,9 +195,18 @@ impl ShowSyncJob {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::show_sync_job`].
     pub async fn send(self) -> Result<ShowSyncJobOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

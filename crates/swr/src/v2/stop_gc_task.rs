@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -48,6 +48,7 @@ impl Client {
         StopGcTask {
             client: self.clone(),
             input: StopGcTaskRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -79,14 +80,25 @@ impl StopGcTaskRequest {
     }
 
     /// Sends the request with `client`; see [`Client::stop_gc_task`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<StopGcTaskOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::stop_gc_task`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<StopGcTaskOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let gc_id = required(self.gc_id, OPERATION, "gc_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("instance_id", instance_id);
         request = request.path_param("gc_id", gc_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(StopGcTaskOutput { request_id })
@@ -118,6 +130,7 @@ impl Operation for StopGcTaskRequest {
 pub struct StopGcTask {
     client: Client,
     input: StopGcTaskRequest,
+    options: CallOptions,
 }
 
 impl StopGcTask {
@@ -141,9 +154,18 @@ impl StopGcTask {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::stop_gc_task`].
     pub async fn send(self) -> Result<StopGcTaskOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

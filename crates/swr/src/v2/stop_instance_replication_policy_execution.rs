@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         StopInstanceReplicationPolicyExecution {
             client: self.clone(),
             input: StopInstanceReplicationPolicyExecutionRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -81,9 +82,20 @@ impl StopInstanceReplicationPolicyExecutionRequest {
     }
 
     /// Sends the request with `client`; see [`Client::stop_instance_replication_policy_execution`].
+    #[inline]
     pub async fn send(
         self,
         client: &Client,
+    ) -> Result<StopInstanceReplicationPolicyExecutionOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::stop_instance_replication_policy_execution`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
     ) -> Result<StopInstanceReplicationPolicyExecutionOutput> {
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let execution_id = required(self.execution_id, OPERATION, "execution_id")?;
@@ -91,7 +103,7 @@ impl StopInstanceReplicationPolicyExecutionRequest {
         request = request.path_param("instance_id", instance_id);
         request = request.path_param("execution_id", execution_id.to_string());
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(StopInstanceReplicationPolicyExecutionOutput { request_id })
@@ -124,6 +136,7 @@ impl Operation for StopInstanceReplicationPolicyExecutionRequest {
 pub struct StopInstanceReplicationPolicyExecution {
     client: Client,
     input: StopInstanceReplicationPolicyExecutionRequest,
+    options: CallOptions,
 }
 
 impl StopInstanceReplicationPolicyExecution {
@@ -147,9 +160,18 @@ impl StopInstanceReplicationPolicyExecution {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::stop_instance_replication_policy_execution`].
     pub async fn send(self) -> Result<StopInstanceReplicationPolicyExecutionOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UpdateDomainName {
             client: self.clone(),
             input: UpdateDomainNameRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl UpdateDomainNameRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_domain_name`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateDomainNameOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_domain_name`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateDomainNameOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let domainname_id = required(self.domainname_id, OPERATION, "domainname_id")?;
@@ -104,7 +116,7 @@ impl UpdateDomainNameRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateDomainNameOutput = response.json().await?;
         output.request_id = request_id;
@@ -137,6 +149,7 @@ impl Operation for UpdateDomainNameRequest {
 pub struct UpdateDomainName {
     client: Client,
     input: UpdateDomainNameRequest,
+    options: CallOptions,
 }
 
 impl UpdateDomainName {
@@ -166,9 +179,18 @@ impl UpdateDomainName {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_domain_name`].
     pub async fn send(self) -> Result<UpdateDomainNameOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

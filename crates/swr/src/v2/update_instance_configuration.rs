@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateInstanceConfiguration {
             client: self.clone(),
             input: UpdateInstanceConfigurationRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -88,7 +89,18 @@ impl UpdateInstanceConfigurationRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instance_configuration`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstanceConfigurationOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instance_configuration`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstanceConfigurationOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -97,7 +109,7 @@ impl UpdateInstanceConfigurationRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateInstanceConfigurationOutput { request_id })
@@ -127,6 +139,7 @@ impl Operation for UpdateInstanceConfigurationRequest {
 pub struct UpdateInstanceConfiguration {
     client: Client,
     input: UpdateInstanceConfigurationRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstanceConfiguration {
@@ -153,9 +166,18 @@ impl UpdateInstanceConfiguration {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instance_configuration`].
     pub async fn send(self) -> Result<UpdateInstanceConfigurationOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UpdateInstanceLtCredential {
             client: self.clone(),
             input: UpdateInstanceLtCredentialRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -93,7 +94,18 @@ impl UpdateInstanceLtCredentialRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instance_lt_credential`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstanceLtCredentialOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instance_lt_credential`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstanceLtCredentialOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let credential_id = required(self.credential_id, OPERATION, "credential_id")?;
@@ -104,7 +116,7 @@ impl UpdateInstanceLtCredentialRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateInstanceLtCredentialOutput { request_id })
@@ -137,6 +149,7 @@ impl Operation for UpdateInstanceLtCredentialRequest {
 pub struct UpdateInstanceLtCredential {
     client: Client,
     input: UpdateInstanceLtCredentialRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstanceLtCredential {
@@ -166,9 +179,18 @@ impl UpdateInstanceLtCredential {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instance_lt_credential`].
     pub async fn send(self) -> Result<UpdateInstanceLtCredentialOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -52,6 +52,7 @@ impl Client {
         UpdateInstanceNamespace {
             client: self.clone(),
             input: UpdateInstanceNamespaceRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl UpdateInstanceNamespaceRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instance_namespace`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstanceNamespaceOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instance_namespace`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstanceNamespaceOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
@@ -108,7 +120,7 @@ impl UpdateInstanceNamespaceRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateInstanceNamespaceOutput = response.json().await?;
         output.request_id = request_id;
@@ -141,6 +153,7 @@ impl Operation for UpdateInstanceNamespaceRequest {
 pub struct UpdateInstanceNamespace {
     client: Client,
     input: UpdateInstanceNamespaceRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstanceNamespace {
@@ -174,9 +187,18 @@ impl UpdateInstanceNamespace {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instance_namespace`].
     pub async fn send(self) -> Result<UpdateInstanceNamespaceOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         UpdateInstanceReplicationPolicy {
             client: self.clone(),
             input: UpdateInstanceReplicationPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -97,7 +98,18 @@ impl UpdateInstanceReplicationPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instance_replication_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstanceReplicationPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instance_replication_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstanceReplicationPolicyOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let policy_id = required(self.policy_id, OPERATION, "policy_id")?;
@@ -108,7 +120,7 @@ impl UpdateInstanceReplicationPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateInstanceReplicationPolicyOutput { request_id })
@@ -141,6 +153,7 @@ impl Operation for UpdateInstanceReplicationPolicyRequest {
 pub struct UpdateInstanceReplicationPolicy {
     client: Client,
     input: UpdateInstanceReplicationPolicyRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstanceReplicationPolicy {
@@ -170,9 +183,18 @@ impl UpdateInstanceReplicationPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instance_replication_policy`].
     pub async fn send(self) -> Result<UpdateInstanceReplicationPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

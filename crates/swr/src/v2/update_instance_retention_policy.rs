@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -63,6 +63,7 @@ impl Client {
         UpdateInstanceRetentionPolicy {
             client: self.clone(),
             input: UpdateInstanceRetentionPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -108,7 +109,18 @@ impl UpdateInstanceRetentionPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instance_retention_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstanceRetentionPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instance_retention_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstanceRetentionPolicyOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
@@ -121,7 +133,7 @@ impl UpdateInstanceRetentionPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateInstanceRetentionPolicyOutput { request_id })
@@ -155,6 +167,7 @@ impl Operation for UpdateInstanceRetentionPolicyRequest {
 pub struct UpdateInstanceRetentionPolicy {
     client: Client,
     input: UpdateInstanceRetentionPolicyRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstanceRetentionPolicy {
@@ -190,9 +203,18 @@ impl UpdateInstanceRetentionPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instance_retention_policy`].
     pub async fn send(self) -> Result<UpdateInstanceRetentionPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -60,6 +60,7 @@ impl Client {
         UpdateInstanceSignPolicy {
             client: self.clone(),
             input: UpdateInstanceSignPolicyRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -105,7 +106,18 @@ impl UpdateInstanceSignPolicyRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instance_sign_policy`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstanceSignPolicyOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instance_sign_policy`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstanceSignPolicyOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
@@ -118,7 +130,7 @@ impl UpdateInstanceSignPolicyRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateInstanceSignPolicyOutput { request_id })
@@ -151,6 +163,7 @@ impl Operation for UpdateInstanceSignPolicyRequest {
 pub struct UpdateInstanceSignPolicy {
     client: Client,
     input: UpdateInstanceSignPolicyRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstanceSignPolicy {
@@ -186,9 +199,18 @@ impl UpdateInstanceSignPolicy {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instance_sign_policy`].
     pub async fn send(self) -> Result<UpdateInstanceSignPolicyOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -57,6 +57,7 @@ impl Client {
         UpdateInstanceWebhook {
             client: self.clone(),
             input: UpdateInstanceWebhookRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -102,7 +103,18 @@ impl UpdateInstanceWebhookRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_instance_webhook`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInstanceWebhookOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_instance_webhook`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInstanceWebhookOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
@@ -115,7 +127,7 @@ impl UpdateInstanceWebhookRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateInstanceWebhookOutput { request_id })
@@ -148,6 +160,7 @@ impl Operation for UpdateInstanceWebhookRequest {
 pub struct UpdateInstanceWebhook {
     client: Client,
     input: UpdateInstanceWebhookRequest,
+    options: CallOptions,
 }
 
 impl UpdateInstanceWebhook {
@@ -183,9 +196,18 @@ impl UpdateInstanceWebhook {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_instance_webhook`].
     pub async fn send(self) -> Result<UpdateInstanceWebhookOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -53,6 +53,7 @@ impl Client {
         UpdateInternalEndpointPermissions {
             client: self.clone(),
             input: UpdateInternalEndpointPermissionsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl UpdateInternalEndpointPermissionsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_internal_endpoint_permissions`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateInternalEndpointPermissionsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_internal_endpoint_permissions`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateInternalEndpointPermissionsOutput> {
         self.check()?;
         let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -99,7 +111,7 @@ impl UpdateInternalEndpointPermissionsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         let mut output: UpdateInternalEndpointPermissionsOutput = response.json().await?;
         output.request_id = request_id;
@@ -130,6 +142,7 @@ impl Operation for UpdateInternalEndpointPermissionsRequest {
 pub struct UpdateInternalEndpointPermissions {
     client: Client,
     input: UpdateInternalEndpointPermissionsRequest,
+    options: CallOptions,
 }
 
 impl UpdateInternalEndpointPermissions {
@@ -156,9 +169,18 @@ impl UpdateInternalEndpointPermissions {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_internal_endpoint_permissions`].
     pub async fn send(self) -> Result<UpdateInternalEndpointPermissionsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -50,6 +50,7 @@ impl Client {
         UpdateNamespaceAuth {
             client: self.clone(),
             input: UpdateNamespaceAuthRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -85,7 +86,18 @@ impl UpdateNamespaceAuthRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_namespace_auth`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateNamespaceAuthOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_namespace_auth`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateNamespaceAuthOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.path_param("namespace", namespace);
@@ -93,7 +105,7 @@ impl UpdateNamespaceAuthRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PATCH);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateNamespaceAuthOutput { request_id })
@@ -122,6 +134,7 @@ impl Operation for UpdateNamespaceAuthRequest {
 pub struct UpdateNamespaceAuth {
     client: Client,
     input: UpdateNamespaceAuthRequest,
+    options: CallOptions,
 }
 
 impl UpdateNamespaceAuth {
@@ -150,9 +163,18 @@ impl UpdateNamespaceAuth {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_namespace_auth`].
     pub async fn send(self) -> Result<UpdateNamespaceAuthOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

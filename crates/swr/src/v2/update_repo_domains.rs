@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -56,6 +56,7 @@ impl Client {
         UpdateRepoDomains {
             client: self.clone(),
             input: UpdateRepoDomainsRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -106,7 +107,18 @@ impl UpdateRepoDomainsRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_repo_domains`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateRepoDomainsOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_repo_domains`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateRepoDomainsOutput> {
         self.check()?;
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
@@ -119,7 +131,7 @@ impl UpdateRepoDomainsRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PATCH);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateRepoDomainsOutput { request_id })
@@ -152,6 +164,7 @@ impl Operation for UpdateRepoDomainsRequest {
 pub struct UpdateRepoDomains {
     client: Client,
     input: UpdateRepoDomainsRequest,
+    options: CallOptions,
 }
 
 impl UpdateRepoDomains {
@@ -192,9 +205,18 @@ impl UpdateRepoDomains {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_repo_domains`].
     pub async fn send(self) -> Result<UpdateRepoDomainsOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

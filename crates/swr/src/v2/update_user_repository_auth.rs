@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{CallOptions, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
 use super::Client;
@@ -51,6 +51,7 @@ impl Client {
         UpdateUserRepositoryAuth {
             client: self.clone(),
             input: UpdateUserRepositoryAuthRequest::default(),
+            options: CallOptions::new(),
         }
     }
 }
@@ -90,7 +91,18 @@ impl UpdateUserRepositoryAuthRequest {
     }
 
     /// Sends the request with `client`; see [`Client::update_user_repository_auth`].
+    #[inline]
     pub async fn send(self, client: &Client) -> Result<UpdateUserRepositoryAuthOutput> {
+        self.send_with(client, &CallOptions::new()).await
+    }
+
+    /// Sends the request with `client` and `options` overriding, for this call only, the client's
+    /// timeouts, retries, headers and hooks; see [`Client::update_user_repository_auth`].
+    pub async fn send_with(
+        self,
+        client: &Client,
+        options: &CallOptions,
+    ) -> Result<UpdateUserRepositoryAuthOutput> {
         let namespace = required(self.namespace, OPERATION, "namespace")?;
         let repository = required(self.repository, OPERATION, "repository")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
@@ -100,7 +112,7 @@ impl UpdateUserRepositoryAuthRequest {
             request = request.json_body(&body);
         }
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PATCH);
-        let response = client.executor().send(&spec, request).await?;
+        let response = client.executor().send_with(&spec, request, options).await?;
         let request_id = response.request_id().map(str::to_owned);
         drop(response);
         Ok(UpdateUserRepositoryAuthOutput { request_id })
@@ -132,6 +144,7 @@ impl Operation for UpdateUserRepositoryAuthRequest {
 pub struct UpdateUserRepositoryAuth {
     client: Client,
     input: UpdateUserRepositoryAuthRequest,
+    options: CallOptions,
 }
 
 impl UpdateUserRepositoryAuth {
@@ -166,9 +179,18 @@ impl UpdateUserRepositoryAuth {
         Ok(self.input)
     }
 
+    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a
+    /// retry condition of your own, idempotency), extra signed headers and hooks; the client
+    /// and its other calls are unaffected. A paginator made from this builder uses them for
+    /// every page.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request; see [`Client::update_user_repository_auth`].
     pub async fn send(self) -> Result<UpdateUserRepositoryAuthOutput> {
-        self.input.send(&self.client).await
+        self.input.send_with(&self.client, &self.options).await
     }
 }
 

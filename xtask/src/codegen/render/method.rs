@@ -63,7 +63,7 @@ pub fn method(service: &Service, op: &Operation) -> Result<String, String> {
         ));
     }
     out.push_str(&format!(
-        "    pub fn {snake}(&self) -> {id} {{\n        {id} {{\n            client: self.clone(),\n            input: {id}Request::default(),\n        }}\n    }}\n}}\n\n",
+        "    pub fn {snake}(&self) -> {id} {{\n        {id} {{\n            client: self.clone(),\n            input: {id}Request::default(),\n            options: CallOptions::new(),\n        }}\n    }}\n}}\n\n",
         snake = op.snake,
         id = op.id
     ));

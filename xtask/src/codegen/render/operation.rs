@@ -88,7 +88,7 @@ fn imports(service: &Service, op: &Operation) -> String {
     if sensitive || map {
         out.push('\n');
     }
-    let mut core = vec!["OperationRequest", "OperationSpec", "Result"];
+    let mut core = vec!["CallOptions", "OperationRequest", "OperationSpec", "Result"];
     if matches!(op.output, Output::Binary) {
         core.push("ByteStream");
     }
@@ -308,7 +308,7 @@ fn builder(op: &Operation) -> String {
     );
     out.push_str("#[derive(Debug, Clone)]\n#[must_use = \"a builder does nothing until `send` is awaited\"]\n");
     out.push_str(&format!(
-        "pub struct {id} {{\n    client: Client,\n    input: {id}Request,\n}}\n\n"
+        "pub struct {id} {{\n    client: Client,\n    input: {id}Request,\n    options: CallOptions,\n}}\n\n"
     ));
     out.push_str(&format!("impl {id} {{\n"));
     for param in &op.params {
@@ -341,8 +341,11 @@ fn builder(op: &Operation) -> String {
     out.push_str(&format!(
         "    /// The complete request, without sending it; a missing required field is a\n    /// construction error.\n    #[inline]\n    pub fn build(self) -> Result<{id}Request> {{\n        self.input.check()?;\n        Ok(self.input)\n    }}\n\n"
     ));
+    out.push_str(
+        "    /// Overrides, for this call only, the client's timeouts, retries (attempts, backoff, a\n    /// retry condition of your own, idempotency), extra signed headers and hooks; the client\n    /// and its other calls are unaffected. A paginator made from this builder uses them for\n    /// every page.\n    pub fn options(mut self, options: CallOptions) -> Self {\n        self.options = options;\n        self\n    }\n\n",
+    );
     out.push_str(&format!(
-        "    /// Sends the request; see [`Client::{snake}`].\n    pub async fn send(self) -> Result<{id}Output> {{\n        self.input.send(&self.client).await\n    }}\n}}\n\n",
+        "    /// Sends the request; see [`Client::{snake}`].\n    pub async fn send(self) -> Result<{id}Output> {{\n        self.input.send_with(&self.client, &self.options).await\n    }}\n}}\n\n",
         snake = op.snake
     ));
     out

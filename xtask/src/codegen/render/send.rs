@@ -9,8 +9,8 @@ use super::{borrowed_text, owned_text};
 pub fn request_send(service: &Service, op: &Operation) -> Result<String, String> {
     let id = &op.id;
     let mut out = format!(
-        "    /// Sends the request with `client`; see [`Client::{}`].\n    pub async fn send(self, client: &Client) -> Result<{id}Output> {{\n",
-        op.snake
+        "    /// Sends the request with `client`; see [`Client::{snake}`].\n    #[inline]\n    pub async fn send(self, client: &Client) -> Result<{id}Output> {{\n        self.send_with(client, &CallOptions::new()).await\n    }}\n\n    /// Sends the request with `client` and `options` overriding, for this call only, the client's\n    /// timeouts, retries, headers and hooks; see [`Client::{snake}`].\n    pub async fn send_with(self, client: &Client, options: &CallOptions) -> Result<{id}Output> {{\n",
+        snake = op.snake
     );
     // Required fields of the body at any depth; those of the request itself are taken below.
     if op.body.as_ref().is_some_and(|body| {
@@ -63,7 +63,9 @@ pub fn request_send(service: &Service, op: &Operation) -> Result<String, String>
         "        let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::{});\n",
         op.method
     ));
-    out.push_str("        let response = client.executor().send(&spec, request).await?;\n");
+    out.push_str(
+        "        let response = client.executor().send_with(&spec, request, options).await?;\n",
+    );
     out.push_str("        let request_id = response.request_id().map(str::to_owned);\n");
     for header in &op.headers {
         out.push_str(&header_statement(header));
