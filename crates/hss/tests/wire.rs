@@ -116,7 +116,8 @@ async fn a_missing_image_type_fails_before_any_request() {
     assert!(e.to_string().contains("`body`"), "{e}");
 
     // A body without its required `image_type` is reported by the field's path.
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .run_image_synchronize()
         .body(RunImageSynchronizeRequestInfo::new())
         .send()
