@@ -336,3 +336,152 @@ pub fn coverage(service: &Service) -> Coverage {
     }
     c
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::render::test_fixture::{self, op, schema};
+    use super::*;
+
+    fn field<'a>(service: &'a Service, model: &str, attr: &str) -> &'a Field {
+        let SchemaKind::Object(fields) = &schema(service, model).kind else {
+            panic!("{model} is not an object")
+        };
+        fields.iter().find(|f| f.attr_name == attr).unwrap()
+    }
+
+    fn apply_json(service: &mut Service, value: serde_json::Value) -> Vec<String> {
+        apply(service, "descriptions.json", &value.to_string()).unwrap()
+    }
+
+    #[test]
+    fn a_field_location_describes_that_field_and_unknown_locations_are_reported() {
+        let mut service = test_fixture::read_only();
+        let unmatched = apply_json(
+            &mut service,
+            serde_json::json!({"fields": [
+                {"text": "The widget's name.", "values": {"x": "an x"}, "at": ["WidgetReq.name"]},
+                {"text": "The chosen colour.", "values": {"RED": "red"}, "at": ["WidgetReq.color"]},
+                {"text": "Not this one.", "at": ["Item.id"]},
+                {"text": "The widget's etag.", "at": ["CreateWidgetResponse.x_widget_etag"]},
+                {"text": "Every answer has one.", "at": ["CreateWidgetResponse.x_request_id"]},
+                {"text": "The widget to create.", "at": ["CreateWidgetRequest.body"]},
+                {"text": "Lost.", "at": ["Nowhere.name", "WidgetReq.nothing", "no-dot"]}
+            ]}),
+        );
+        assert_eq!(unmatched, ["Nowhere.name", "WidgetReq.nothing", "no-dot"]);
+
+        let name = field(&service, "WidgetReq", "name");
+        assert_eq!(name.description.as_deref(), Some("The widget's name."));
+        assert_eq!(name.facts.values, [("x".to_owned(), "an x".to_owned())]);
+        assert_eq!(
+            field(&service, "Widget", "id").description,
+            None,
+            "a location names one model's field, not every field of that name"
+        );
+        let color = field(&service, "WidgetReq", "color");
+        assert_eq!(color.description.as_deref(), Some("The chosen colour."));
+        assert!(
+            color.facts.values.is_empty(),
+            "an enum-typed field leaves its values to the enum"
+        );
+        assert_eq!(
+            field(&service, "Item", "id").description.as_deref(),
+            Some("The item's own id."),
+            "a description written in the spec wins"
+        );
+        let create = op(&service, "CreateWidget");
+        assert_eq!(
+            create.headers[0].description.as_deref(),
+            Some("The widget's etag.")
+        );
+        let body = create.body.as_ref().unwrap();
+        assert_eq!(body.description.as_deref(), Some("The widget to create."));
+        assert_eq!(
+            schema(&service, "WidgetReq").description.as_deref(),
+            Some("The widget to create."),
+            "a model without its own text takes that of the field holding it"
+        );
+    }
+
+    #[test]
+    fn operations_enums_and_models_apply_and_unknown_names_are_reported() {
+        let mut service = test_fixture::read_only();
+        let unmatched = apply_json(
+            &mut service,
+            serde_json::json!({
+                "operations": {
+                    "ListWidgets": {"summary": "List widgets.", "deprecated": "Old.", "replacement": "ListWidgetPages"},
+                    "NoSuchOp": {"summary": "Nothing."}
+                },
+                "enums": {
+                    "Color": {"text": "A colour.", "values": {"RED": "Red paint.", "GREEN": "Green paint."}},
+                    "Widget": {"text": "Not an enum."}
+                },
+                "models": {"Item": "One part of a widget.", "Gadget": "Not here."}
+            }),
+        );
+        assert_eq!(
+            unmatched,
+            [
+                "operation NoSuchOp",
+                "enum Color value GREEN",
+                "enum Widget (an object schema)",
+                "model Gadget"
+            ]
+        );
+        let listing = op(&service, "ListWidgets");
+        assert_eq!(listing.summary.as_deref(), Some("List widgets."));
+        assert_eq!(listing.deprecated_note.as_deref(), Some("Old."));
+        assert_eq!(listing.replacement.as_deref(), Some("ListWidgetPages"));
+        let SchemaKind::Enum(values) = &schema(&service, "Color").kind else {
+            panic!("an enum")
+        };
+        assert_eq!(values[0].description.as_deref(), Some("Red paint."));
+        assert_eq!(values[1].description, None);
+        assert_eq!(
+            schema(&service, "Color").description.as_deref(),
+            Some("A colour.")
+        );
+        assert_eq!(
+            schema(&service, "Item").description.as_deref(),
+            Some("One part of a widget.")
+        );
+    }
+
+    #[test]
+    fn malformed_descriptions_are_refused_with_their_location() {
+        let mut service = test_fixture::read_only();
+        let e = apply(&mut service, "crates/demo/openapi/descriptions.json", "{").unwrap_err();
+        assert!(
+            e.starts_with("crates/demo/openapi/descriptions.json: not valid JSON"),
+            "{e}"
+        );
+        let e = apply(
+            &mut service,
+            "descriptions.json",
+            &serde_json::json!({"fields": [{"text": "See <b>this</b>.", "at": ["WidgetReq.name"]}]})
+                .to_string(),
+        )
+        .unwrap_err();
+        assert!(e.starts_with("descriptions.json: fields[0]: "), "{e}");
+    }
+
+    #[test]
+    fn coverage_counts_what_the_descriptions_add() {
+        let before = coverage(&test_fixture::read_only());
+        let after = coverage(&test_fixture::service());
+        assert_eq!(before.operations, 5);
+        assert_eq!(
+            (before.operations_summarised, after.operations_summarised),
+            (0, 2)
+        );
+        assert_eq!(before.fields, after.fields);
+        assert_eq!(
+            after.fields_described - before.fields_described,
+            3,
+            "WidgetReq.name, WidgetReq.items and the zone parameter"
+        );
+        assert_eq!((before.enum_values, before.enum_values_described), (2, 0));
+        assert_eq!(after.enum_values_described, 2);
+    }
+}

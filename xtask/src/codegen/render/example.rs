@@ -260,3 +260,76 @@ fn number(field: &Field) -> i64 {
     }
     n
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixture::{self, op};
+    use super::*;
+
+    #[test]
+    fn example_uses_only_the_service_crate_and_sets_every_required_field() {
+        let service = test_fixture::service();
+        let text = example(&service, op(&service, "CreateWidget")).unwrap();
+        assert!(!text.contains("huaweicloud_sdk_core"), "{text}");
+        let uses: Vec<&str> = text.lines().filter(|l| l.starts_with("use ")).collect();
+        assert_eq!(
+            uses,
+            [
+                "use huaweicloud_sdk_demo::Config;",
+                "use huaweicloud_sdk_demo::v1::Client;",
+                "use huaweicloud_sdk_demo::v1::models;",
+            ]
+        );
+        assert!(text.contains("-> huaweicloud_sdk_demo::Result<()>"));
+        assert!(
+            text.contains("Config::from_env()?.with_region(\"cn-north-4\")"),
+            "cn-north-4 is preferred when the service has it: {text}"
+        );
+        // The path id, the query value listed in the descriptions, and the body's required
+        // fields at every depth (the name cut to its 4-character limit); optional ones are
+        // left out.
+        assert!(
+            text.contains(
+                "    .create_widget()\n    .widget_id(\"0a1b2c3d4e5f\")\n    .zone(\"az1\")\n    .body(models::WidgetReq::new()\n        .items(models::Item::new()\n            .id(\"0a1b2c3d4e5f\"))\n        .name(\"my-n\"))\n    .send()\n    .await?;"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains(".tags(") && !text.contains(".color("));
+        assert!(text.contains("println!(\"{output:?}\");"));
+        assert!(text.starts_with("```no_run\n# async fn example()"));
+    }
+
+    #[test]
+    fn example_without_models_imports_none_and_a_deprecated_binary_call_is_allowed_and_read() {
+        let service = test_fixture::service();
+        let listing = example(&service, op(&service, "ListWidgets")).unwrap();
+        assert!(!listing.contains("::models"), "{listing}");
+        assert!(listing.contains("    .list_widgets()\n    .send()"));
+
+        let download = example(&service, op(&service, "DownloadWidget")).unwrap();
+        assert!(download.starts_with("```no_run\n# #[allow(deprecated)]\n"));
+        assert!(download.contains("let bytes = output.body.collect().await?;"));
+    }
+
+    #[test]
+    fn example_values_follow_the_field_facts() {
+        let service = test_fixture::service();
+        let SchemaKind::Object(fields) = &test_fixture::schema(&service, "Item").kind else {
+            panic!("an object")
+        };
+        let size = fields.iter().find(|f| f.wire_name == "size").unwrap();
+        let mut raised = size.clone();
+        raised.facts.minimum = Some("5".into());
+        assert_eq!(number(&raised), 5, "1 is moved into the range");
+        raised.facts.default = Some("7".into());
+        assert_eq!(number(&raised), 7, "a default wins over the range");
+        let mut dated = size.clone();
+        dated.attr_name = "created_at".into();
+        dated.facts.date_format = Some("date-time".into());
+        assert_eq!(text(&dated), "2024-01-01T00:00:00Z");
+        let mut long = size.clone();
+        long.attr_name = "code".into();
+        long.facts.min_length = Some("10".into());
+        assert_eq!(text(&long), "my-codexxx", "padded to its minimum length");
+    }
+}

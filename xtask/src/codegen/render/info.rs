@@ -91,3 +91,74 @@ pub fn table(service: &Service) -> String {
     out.push_str("];\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixture::{self, op};
+    use super::*;
+
+    #[test]
+    fn operation_info_lists_each_request_field_with_its_wire_mapping() {
+        let service = test_fixture::service();
+        let text = operation_impl(&service, op(&service, "CreateWidget")).unwrap();
+        assert!(text.starts_with("impl Operation for CreateWidgetRequest {"));
+        assert!(text.contains("method: \"POST\","));
+        let params = [
+            "Param::path(\"widget_id\", \"widget_id\", ParamType::String),",
+            "Param::query(\"zone\", \"zone\", ParamType::String),",
+            "Param::query(\"tags\", \"tags\", ParamType::String).list(ListStyle::CommaJoined),",
+            "Param::header(\"X-Auth-Secret\", \"x_auth_secret\", ParamType::String),",
+        ];
+        let mut at = 0;
+        for param in params {
+            let found = text[at..]
+                .find(param)
+                .unwrap_or_else(|| panic!("{param} missing or out of order in\n{text}"));
+            at += found + param.len();
+        }
+        assert!(
+            !text.contains("\"project_id\""),
+            "the scope placeholder is filled from the credentials, not a parameter"
+        );
+        assert!(text.contains("body: BodyFormat::Json,"));
+        assert!(text.contains("type Output = CreateWidgetOutput;"));
+
+        let listing = operation_impl(&service, op(&service, "ListWidgets")).unwrap();
+        assert!(listing.contains("Param::query(\"offset\", \"offset\", ParamType::Integer),"));
+        assert!(listing.contains("body: BodyFormat::None,"));
+    }
+
+    #[test]
+    fn imports_name_only_what_the_impl_uses() {
+        let service = test_fixture::service();
+        let create = import_line(op(&service, "CreateWidget"));
+        assert!(create.contains(", ListStyle") && create.contains(", Param, ParamType"));
+        let listing = import_line(op(&service, "ListWidgets"));
+        assert!(!listing.contains("ListStyle"), "{listing}");
+        assert!(listing.contains(", Param, ParamType"));
+    }
+
+    #[test]
+    fn a_parameter_without_a_wire_scalar_is_refused_with_its_name() {
+        let mut service = test_fixture::service();
+        let create = service
+            .operations
+            .iter_mut()
+            .find(|op| op.id == "CreateWidget")
+            .unwrap();
+        create.params[1].field.ty = Type::Map(Box::new(Type::String));
+        let e = operation_impl(&service, op(&service, "CreateWidget")).unwrap_err();
+        assert!(e.contains("CreateWidget parameter zone"), "{e}");
+    }
+
+    #[test]
+    fn the_table_names_every_operation() {
+        let service = test_fixture::service();
+        let text = table(&service);
+        assert_eq!(
+            text.matches(" as Operation>::INFO,").count(),
+            service.operations.len()
+        );
+        assert!(text.contains("    <DownloadWidgetRequest as Operation>::INFO,\n"));
+    }
+}

@@ -85,3 +85,65 @@ pub fn deprecation_note(op: &Operation) -> String {
     }
     note
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixture::{self, flat, op, parses};
+    use super::*;
+
+    #[test]
+    fn method_docs_state_the_call_its_errors_and_its_example() {
+        let service = test_fixture::service();
+        let text = method(&service, op(&service, "CreateWidget")).unwrap();
+        parses(&text);
+        let prose = flat(&text);
+        assert!(
+            prose.starts_with("impl Client { Create a widget."),
+            "{prose}"
+        );
+        assert!(prose.contains(
+            "`POST /v1/{project_id}/widgets/{widget_id}` ([API Explorer](https://console.huaweicloud.com/apiexplorer/#/openapi/Demo/doc?version=v1&api=CreateWidget))"
+        ));
+        assert!(
+            prose.contains("an answer whose `error_code` is not 0 is returned as `Err`"),
+            "the 2xx body-error rule is documented: {prose}"
+        );
+        assert!(prose.contains("- `400`: The widget is malformed."));
+        assert!(
+            text.contains("    /// ```no_run\n"),
+            "the example is a doctest"
+        );
+        assert!(text.contains(
+            "    pub fn create_widget(&self) -> CreateWidget {\n        CreateWidget {\n            client: self.clone(),\n            input: CreateWidgetRequest::default(),\n            options: CallOptions::new(),\n        }\n    }\n"
+        ));
+        assert!(!text.contains("#[deprecated"));
+    }
+
+    #[test]
+    fn an_operation_without_summary_or_errors_falls_back_to_generic_text() {
+        let service = test_fixture::service();
+        let prose = flat(&method(&service, op(&service, "ListWidgets")).unwrap());
+        assert!(prose.contains("Calls ListWidgets."), "{prose}");
+        assert!(
+            prose.contains("A service error (`Error::service_error`) for an HTTP error answer")
+        );
+        assert!(
+            !prose.contains("2xx status"),
+            "no `error_code` in this answer"
+        );
+    }
+
+    #[test]
+    fn a_deprecated_operation_names_its_replacement_method() {
+        let service = test_fixture::service();
+        let download = op(&service, "DownloadWidget");
+        assert_eq!(
+            deprecation_note(download),
+            "Superseded by listings. Use `list_widgets` instead."
+        );
+        let text = method(&service, download).unwrap();
+        assert!(text.contains(
+            "    #[deprecated(note = \"Superseded by listings. Use `list_widgets` instead.\")]\n    pub fn download_widget("
+        ));
+    }
+}

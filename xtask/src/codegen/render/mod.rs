@@ -11,6 +11,8 @@ mod paginate;
 mod registry;
 mod schema;
 mod send;
+#[cfg(test)]
+pub(crate) mod test_fixture;
 mod validate;
 
 pub use client::{client, module};

@@ -248,3 +248,82 @@ impl OffsetPage for {id}Output {{
         doc = super::super::docs::comment(&doc, "///", "    ").trim_end(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixture::{self, op, parses};
+    use super::*;
+
+    #[test]
+    fn offset_paging_starts_at_the_callers_offset_and_counts_the_total() {
+        let service = test_fixture::service();
+        let text = pagination(op(&service, "ListWidgets")).unwrap();
+        parses(&text);
+        assert!(text.contains("pub fn into_paginator(self) -> Paginator<ListWidgetsOutput> {"));
+        assert!(text.contains(
+            "Paginator::new(self.input.offset.and_then(|value| u64::try_from(value).ok()).unwrap_or(0), move |offset| {"
+        ));
+        assert!(
+            text.contains("page.input.offset = Some(i32::try_from(offset).map_err("),
+            "an int32 offset is converted, not truncated: {text}"
+        );
+        assert!(
+            text.contains(
+                "let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());"
+            )
+        );
+        assert!(text.contains(".with_page_limit(limit)"));
+        assert!(
+            text.contains(
+                "impl OffsetPage for ListWidgetsOutput {\n    type Item = models::Widget;"
+            )
+        );
+        assert!(text.contains("self.total.and_then(|count| u64::try_from(count).ok())"));
+        assert!(text.contains("self.widgets.as_ref().map_or(0, Vec::len)"));
+        assert!(!text.contains("fn next_marker"));
+        assert!(needs_error(op(&service, "ListWidgets")));
+    }
+
+    #[test]
+    fn page_paging_starts_at_page_one_without_a_count() {
+        let service = test_fixture::service();
+        let text = pagination(op(&service, "ListWidgetPages")).unwrap();
+        parses(&text);
+        assert!(text.contains(
+            "Paginator::by_page(self.input.page_no.and_then(|value| u64::try_from(value).ok()).unwrap_or(1), move |number| {"
+        ));
+        assert!(text.contains("page.input.page_no = Some(i64::try_from(number)"));
+        assert!(text.contains("fn total(&self) -> Option<u64> {\n        None\n    }"));
+    }
+
+    #[test]
+    fn marker_paging_sends_the_previous_next_marker() {
+        let service = test_fixture::service();
+        let listing = op(&service, "ListWidgetMarks");
+        let text = pagination(listing).unwrap();
+        parses(&text);
+        assert!(text.contains(
+            "Paginator::by_marker(self.input.marker.clone(), move |marker| {\n            let mut page = self.clone();\n            page.input.marker = marker;"
+        ));
+        assert!(text.contains(
+            "fn next_marker(&self) -> Option<String> {\n        self.next_marker.clone().filter(|marker| !marker.is_empty())\n    }"
+        ));
+        assert!(!needs_error(listing), "a string marker needs no conversion");
+    }
+
+    #[test]
+    fn no_paging_renders_nothing_and_a_missing_items_field_is_refused() {
+        let mut service = test_fixture::service();
+        assert_eq!(pagination(op(&service, "CreateWidget")).unwrap(), "");
+        let listing = service
+            .operations
+            .iter_mut()
+            .find(|op| op.id == "ListWidgets")
+            .unwrap();
+        if let Some(Pagination::Offset { items, .. }) = &mut listing.pagination {
+            *items = "gadgets".into();
+        }
+        let e = pagination(listing).unwrap_err();
+        assert!(e.contains("no `gadgets` field to page"), "{e}");
+    }
+}

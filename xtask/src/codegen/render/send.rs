@@ -248,3 +248,96 @@ fn header_statement(header: &Field) -> String {
         "        let {name} = response\n            .headers()\n            .get({wire:?})\n            .and_then(|value| value.to_str().ok()){convert};\n"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixture::{self, op};
+    use super::*;
+
+    /// `text` must hold `lines` in this order.
+    fn in_order(text: &str, lines: &[&str]) {
+        let mut at = 0;
+        for line in lines {
+            let found = text[at..]
+                .find(line)
+                .unwrap_or_else(|| panic!("`{line}` missing or out of order in\n{text}"));
+            at += found + line.len();
+        }
+    }
+
+    #[test]
+    fn required_fields_are_taken_before_the_request_goes_through_the_executor() {
+        let service = test_fixture::service();
+        let text = request_send(&service, op(&service, "CreateWidget")).unwrap();
+        in_order(
+            &text,
+            &[
+                "pub async fn send(self, client: &Client) -> Result<CreateWidgetOutput> {\n        self.send_with(client, &CallOptions::new()).await\n    }",
+                "pub async fn send_with(self, client: &Client, options: &CallOptions) -> Result<CreateWidgetOutput> {",
+                // The body's nested required fields, then each required field taken by value.
+                "        self.check()?;\n",
+                "        let widget_id = required(self.widget_id, OPERATION, \"widget_id\")?;\n",
+                "        let zone = required(self.zone, OPERATION, \"zone\")?;\n",
+                "        let body = required(self.body, OPERATION, \"body\")?;\n",
+                "        let mut request = OperationRequest::new(PATH).header(\"content-type\", \"application/json;charset=utf-8\");\n",
+                "        request = request.path_param(\"widget_id\", widget_id);\n",
+                "        request = request.query(\"zone\", zone);\n",
+                "        request = request.query_opt(\"tags\", self.tags.as_deref().map(comma_join));\n",
+                "        request = request.header_opt(\"x-auth-secret\", self.x_auth_secret);\n",
+                "            request = request.json_body(&body);\n",
+                "        let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);\n",
+                "        let response = client.executor().send_with(&spec, request, options).await?;\n",
+                "        let x_widget_etag = response\n            .headers()\n            .get(\"x-widget-etag\")",
+                ".json_or_body_error(|output: &CreateWidgetOutput| match &output.error_code {\n                Some(code) if *code != 0 => Some((code.to_string(), output.error_msg.clone().unwrap_or_default())),",
+                "        output.x_widget_etag = x_widget_etag;\n",
+                "        Ok(output)\n",
+            ],
+        );
+        assert!(
+            !text.contains("if let Some(body) = self.body"),
+            "a required body is already unwrapped"
+        );
+    }
+
+    #[test]
+    fn optional_fields_are_sent_only_when_set_and_plain_answers_decode_directly() {
+        let service = test_fixture::service();
+        let text = request_send(&service, op(&service, "ListWidgets")).unwrap();
+        assert!(!text.contains("required("), "{text}");
+        assert!(!text.contains("self.check()"));
+        assert!(text.contains(
+            "request = request.query_opt(\"offset\", self.offset.map(|value| value.to_string()));"
+        ));
+        assert!(text.contains("let mut output: ListWidgetsOutput = response.json().await?;"));
+        assert!(
+            !text.contains("json_or_body_error"),
+            "no `error_code` in this answer"
+        );
+    }
+
+    #[test]
+    fn a_binary_answer_hands_over_the_body_unread() {
+        let service = test_fixture::service();
+        let text = request_send(&service, op(&service, "DownloadWidget")).unwrap();
+        assert!(text.contains("            body: response.into_body(),\n"));
+        assert!(!text.contains(".json()"), "{text}");
+    }
+
+    #[test]
+    fn an_optional_json_body_is_attached_only_when_set() {
+        let mut spec = test_fixture::spec_json();
+        spec["paths"]["/v1/{project_id}/widgets/{widget_id}"]["post"]["requestBody"]["required"] =
+            serde_json::json!(false);
+        let service =
+            super::super::super::spec::read(test_fixture::SPEC_PATH, &spec.to_string()).unwrap();
+        let text = request_send(&service, op(&service, "CreateWidget")).unwrap();
+        assert!(!text.contains("required(self.body"), "{text}");
+        assert!(text.contains(
+            "        if let Some(body) = self.body {\n            request = request.json_body(&body);\n        }\n"
+        ));
+        assert!(
+            text.contains("        self.check()?;\n"),
+            "a body that is set is still checked at depth"
+        );
+    }
+}
