@@ -636,7 +636,7 @@ mod tests {
         assert!(c.user_agent().ends_with("; my-app/1.0"));
         let c = c.with_user_agent("exact-ua");
         assert_eq!(c.user_agent(), "exact-ua; my-app/1.0");
-        let c = c.with_user_agent("应用\tv1");
+        let c = c.with_user_agent("ÄÖ\tv1");
         assert_eq!(c.user_agent(), "___v1; my-app/1.0");
     }
 }

@@ -302,7 +302,10 @@ mod tests {
 
     #[test]
     fn non_ascii_header_values_are_allowed() {
-        let p = parts(OperationRequest::new("/").header("x-app-userid", "用户-01"));
-        assert_eq!(p.headers["x-app-userid"].as_bytes(), "用户-01".as_bytes());
+        let p = parts(OperationRequest::new("/").header("x-app-userid", "пользователь-01"));
+        assert_eq!(
+            p.headers["x-app-userid"].as_bytes(),
+            "пользователь-01".as_bytes()
+        );
     }
 }

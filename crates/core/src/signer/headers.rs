@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn validates_names_and_values() {
-        assert!(validate_header("X-Name", "中文 ü\tx").is_ok());
+        assert!(validate_header("X-Name", "Ελληνικά ü\tx").is_ok());
         assert!(validate_header("", "v").is_err());
         assert!(validate_header("X Name", "v").is_err());
         assert!(validate_header("X-Name:", "v").is_err());
