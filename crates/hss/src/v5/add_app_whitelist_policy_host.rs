@@ -77,7 +77,7 @@ pub struct AddAppWhitelistPolicyHostRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the hosts to add to the policy. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddAppWhitelistPolicyHostRequestInfo>,
 }
@@ -178,7 +178,7 @@ impl AddAppWhitelistPolicyHost {
         self
     }
 
-    /// Request body.
+    /// IDs of the hosts to add to the policy.
     pub fn body(mut self, value: impl Into<models::AddAppWhitelistPolicyHostRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

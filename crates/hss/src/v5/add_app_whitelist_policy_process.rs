@@ -83,7 +83,7 @@ pub struct AddAppWhitelistPolicyProcessRequest {
     /// Length: 1 to 64 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub host_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The processes to add to the whitelist policy. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddAppWhitelistPolicyProcessRequestInfo>,
 }
@@ -196,7 +196,7 @@ impl AddAppWhitelistPolicyProcess {
         self
     }
 
-    /// Request body.
+    /// The processes to add to the whitelist policy.
     pub fn body(
         mut self,
         value: impl Into<models::AddAppWhitelistPolicyProcessRequestInfo>,

@@ -73,7 +73,8 @@ pub struct AddBaselineWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The whitelist entry: OS type, rule type, the hosts and check rules it covers, and a
+    /// description. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddBaselineWhiteListRequestBody>,
 }
@@ -159,7 +160,8 @@ impl AddBaselineWhiteList {
         self
     }
 
-    /// Request body.
+    /// The whitelist entry: OS type, rule type, the hosts and check rules it covers, and a
+    /// description.
     pub fn body(mut self, value: impl Into<models::AddBaselineWhiteListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

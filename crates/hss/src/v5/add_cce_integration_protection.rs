@@ -79,7 +79,8 @@ pub struct AddCceIntegrationProtectionRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The cluster to protect (type, ID and name), the billing mode, the protection type and the
+    /// preferred package period. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CceIntegrationProtectionRequestBody>,
 }
@@ -178,7 +179,8 @@ impl AddCceIntegrationProtection {
         self
     }
 
-    /// Request body.
+    /// The cluster to protect (type, ID and name), the billing mode, the protection type and the
+    /// preferred package period.
     pub fn body(mut self, value: impl Into<models::CceIntegrationProtectionRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

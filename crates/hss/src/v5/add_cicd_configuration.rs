@@ -71,7 +71,8 @@ pub struct AddCicdConfigurationRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The CI/CD configuration name with its vulnerability whitelist and blocklist and its image
+    /// whitelist. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddCicdConfigurationRequestBody>,
 }
@@ -158,7 +159,8 @@ impl AddCicdConfiguration {
         self
     }
 
-    /// Request body.
+    /// The CI/CD configuration name with its vulnerability whitelist and blocklist and its image
+    /// whitelist.
     pub fn body(mut self, value: impl Into<models::AddCicdConfigurationRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

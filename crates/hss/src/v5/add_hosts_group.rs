@@ -77,7 +77,7 @@ pub struct AddHostsGroupRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the server group and IDs of the hosts it contains. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddHostsGroupRequestInfo>,
 }
@@ -175,7 +175,7 @@ impl AddHostsGroup {
         self
     }
 
-    /// Request body.
+    /// The name of the server group and IDs of the hosts it contains.
     pub fn body(mut self, value: impl Into<models::AddHostsGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -81,7 +81,8 @@ pub struct AddImageWhiteListsRequest {
     /// Type of the whitelist. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub r#type: Option<models::AddImageWhiteListsRequestType>,
-    /// Request body. The JSON body.
+    /// The whitelist entries: vulnerability type and IDs, rule type, the images covered and a
+    /// description. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddImageWhiteListsRequestBody>,
 }
@@ -193,7 +194,8 @@ impl AddImageWhiteLists {
         self
     }
 
-    /// Request body.
+    /// The whitelist entries: vulnerability type and IDs, rule type, the images covered and a
+    /// description.
     pub fn body(mut self, value: impl Into<models::AddImageWhiteListsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

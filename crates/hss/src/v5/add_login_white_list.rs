@@ -73,7 +73,8 @@ pub struct AddLoginWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The login whitelist entry: host private IP, login source IP, user name, remarks and whether
+    /// to handle matching events. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddLoginWhiteListRequestInfo>,
 }
@@ -159,7 +160,8 @@ impl AddLoginWhiteList {
         self
     }
 
-    /// Request body.
+    /// The login whitelist entry: host private IP, login source IP, user name, remarks and whether
+    /// to handle matching events.
     pub fn body(mut self, value: impl Into<models::AddLoginWhiteListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

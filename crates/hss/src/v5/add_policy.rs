@@ -76,7 +76,7 @@ pub struct AddPolicyRequest {
     /// Policy name. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The protection features the policy enables and their settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddPolicyRequestInfo>,
 }
@@ -178,7 +178,7 @@ impl AddPolicy {
         self
     }
 
-    /// Request body.
+    /// The protection features the policy enables and their settings.
     pub fn body(mut self, value: impl Into<models::AddPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

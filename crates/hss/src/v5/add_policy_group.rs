@@ -74,7 +74,8 @@ pub struct AddPolicyGroupRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the policy group to copy, with the name and description of the new group. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddPolicyGroupRequestInfo>,
 }
@@ -160,7 +161,7 @@ impl AddPolicyGroup {
         self
     }
 
-    /// Request body.
+    /// The ID of the policy group to copy, with the name and description of the new group.
     pub fn body(mut self, value: impl Into<models::AddPolicyGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -80,7 +80,8 @@ pub struct AddProtectionPolicyRequest {
     /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The ransomware policy: name, protection mode, deployment mode, protected and excluded
+    /// directories, file types, OS and process whitelist. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddProtectionPolicyInfoRequestInfo>,
 }
@@ -178,7 +179,8 @@ impl AddProtectionPolicy {
         self
     }
 
-    /// Request body.
+    /// The ransomware policy: name, protection mode, deployment mode, protected and excluded
+    /// directories, file types, OS and process whitelist.
     pub fn body(mut self, value: impl Into<models::AddProtectionPolicyInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

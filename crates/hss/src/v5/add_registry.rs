@@ -79,7 +79,8 @@ pub struct AddRegistryRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The registry to add: name, type, API version, protocol, address, login credentials and
+    /// namespace. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddRegistryRequestBody>,
 }
@@ -165,7 +166,8 @@ impl AddRegistry {
         self
     }
 
-    /// Request body.
+    /// The registry to add: name, type, API version, protocol, address, login credentials and
+    /// namespace.
     pub fn body(mut self, value: impl Into<models::AddRegistryRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,8 @@ pub struct AddSecurityCheckPolicyGroupRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The baseline policy: group name, supported OS, check rules and policy details. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SecurityCheckPolicyGroupInfoResponseInfo>,
 }
@@ -147,7 +148,7 @@ impl AddSecurityCheckPolicyGroup {
         self
     }
 
-    /// Request body.
+    /// The baseline policy: group name, supported OS, check rules and policy details.
     pub fn body(
         mut self,
         value: impl Into<models::SecurityCheckPolicyGroupInfoResponseInfo>,

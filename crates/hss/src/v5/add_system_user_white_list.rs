@@ -72,7 +72,7 @@ pub struct AddSystemUserWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The host and the system user names to whitelist on it, with remarks. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddSystemUserWhiteListRequestInfo>,
 }
@@ -158,7 +158,7 @@ impl AddSystemUserWhiteList {
         self
     }
 
-    /// Request body.
+    /// The host and the system user names to whitelist on it, with remarks.
     pub fn body(mut self, value: impl Into<models::AddSystemUserWhiteListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,8 @@ pub struct AddVulWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The whitelist entry: vulnerability type and IDs, rule type, the hosts it covers, whether to
+    /// ignore matching findings and a description. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddVulWhiteListRequestBody>,
 }
@@ -159,7 +160,8 @@ impl AddVulWhiteList {
         self
     }
 
-    /// Request body.
+    /// The whitelist entry: vulnerability type and IDs, rule type, the hosts it covers, whether to
+    /// ignore matching findings and a description.
     pub fn body(mut self, value: impl Into<models::AddVulWhiteListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

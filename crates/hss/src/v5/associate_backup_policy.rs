@@ -74,7 +74,7 @@ pub struct AssociateBackupPolicyRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The IDs of the vault and of the backup policy to bind to it. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociateBackupPolicyRequestInfo>,
 }
@@ -163,7 +163,7 @@ impl AssociateBackupPolicy {
         self
     }
 
-    /// Request body.
+    /// The IDs of the vault and of the backup policy to bind to it.
     pub fn body(mut self, value: impl Into<models::AssociateBackupPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct AssociateHostAssetValueRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The asset importance to set and the IDs of the hosts it applies to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociateHostAssetValueRequestInfo>,
 }
@@ -158,7 +158,7 @@ impl AssociateHostAssetValue {
         self
     }
 
-    /// Request body.
+    /// The asset importance to set and the IDs of the hosts it applies to.
     pub fn body(mut self, value: impl Into<models::AssociateHostAssetValueRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

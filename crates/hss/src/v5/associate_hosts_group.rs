@@ -72,7 +72,8 @@ pub struct AssociateHostsGroupRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the server group and the hosts to assign, or a flag to assign all hosts. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociateHostsGroupRequestInfo>,
 }
@@ -158,7 +159,7 @@ impl AssociateHostsGroup {
         self
     }
 
-    /// Request body.
+    /// The ID of the server group and the hosts to assign, or a flag to assign all hosts.
     pub fn body(mut self, value: impl Into<models::AssociateHostsGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -79,7 +79,8 @@ pub struct AssociatePolicyGroupRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the policy group to deploy, the deployment type and the target hosts, or a flag
+    /// for all hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociatePolicyGroupRequestInfo>,
 }
@@ -177,7 +178,8 @@ impl AssociatePolicyGroup {
         self
     }
 
-    /// Request body.
+    /// The ID of the policy group to deploy, the deployment type and the target hosts, or a flag
+    /// for all hosts.
     pub fn body(mut self, value: impl Into<models::AssociatePolicyGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct AssociateProtectionPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the ransomware protection policy to apply and the IDs of the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociateProtectionPolicyRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl AssociateProtectionPolicy {
         self
     }
 
-    /// Request body.
+    /// The ID of the ransomware protection policy to apply and the IDs of the hosts.
     pub fn body(mut self, value: impl Into<models::AssociateProtectionPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

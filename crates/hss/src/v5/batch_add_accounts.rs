@@ -78,7 +78,7 @@ pub struct BatchAddAccountsRequest {
     /// Region ID, such as `cn-north-4`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The accounts to add. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchAddAccountsRequestInfo>,
 }
@@ -198,7 +198,7 @@ impl BatchAddAccounts {
         self
     }
 
-    /// Request body.
+    /// The accounts to add.
     pub fn body(mut self, value: impl Into<models::BatchAddAccountsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

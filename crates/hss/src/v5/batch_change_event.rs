@@ -78,7 +78,8 @@ pub struct BatchChangeEventRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The handling action, the handler, and the event type and category of the alarm events to
+    /// handle. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchChangeEventRequestInfo>,
 }
@@ -176,7 +177,8 @@ impl BatchChangeEvent {
         self
     }
 
-    /// Request body.
+    /// The handling action, the handler, and the event type and category of the alarm events to
+    /// handle.
     pub fn body(mut self, value: impl Into<models::BatchChangeEventRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

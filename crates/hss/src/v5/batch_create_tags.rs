@@ -76,7 +76,7 @@ pub struct BatchCreateTagsRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags to create. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchCreateTagsRequestInfo>,
 }
@@ -172,7 +172,7 @@ impl BatchCreateTags {
         self
     }
 
-    /// Request body.
+    /// The tags to create.
     pub fn body(mut self, value: impl Into<models::BatchCreateTagsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,8 @@ pub struct BatchDeleteAgentDaemonsetRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the clusters to remove the agent DaemonSet from and the service that calls the
+    /// operation. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteDaemonsetRequestBody>,
 }
@@ -157,7 +158,8 @@ impl BatchDeleteAgentDaemonset {
         self
     }
 
-    /// Request body.
+    /// IDs of the clusters to remove the agent DaemonSet from and the service that calls the
+    /// operation.
     pub fn body(mut self, value: impl Into<models::BatchDeleteDaemonsetRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

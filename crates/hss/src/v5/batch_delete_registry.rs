@@ -71,7 +71,7 @@ pub struct BatchDeleteRegistryRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the image registries whose access information is deleted. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteRegistryRequestBody>,
 }
@@ -157,7 +157,7 @@ impl BatchDeleteRegistry {
         self
     }
 
-    /// Request body.
+    /// IDs of the image registries whose access information is deleted.
     pub fn body(mut self, value: impl Into<models::BatchDeleteRegistryRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

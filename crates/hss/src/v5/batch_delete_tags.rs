@@ -74,7 +74,7 @@ pub struct BatchDeleteTagsRequest {
     /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags and system tags to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteTagsRequestInfo>,
 }
@@ -168,7 +168,7 @@ impl BatchDeleteTags {
         self
     }
 
-    /// Request body.
+    /// The tags and system tags to delete.
     pub fn body(mut self, value: impl Into<models::BatchDeleteTagsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

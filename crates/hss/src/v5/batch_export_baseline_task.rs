@@ -83,7 +83,8 @@ pub struct BatchExportBaselineTaskRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The images to export, or a flag for all images, plus filters such as image type, scan
+    /// status, namespace, name and version. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchExportSWRBaselineInfoRequestInfo>,
 }
@@ -186,7 +187,8 @@ impl BatchExportBaselineTask {
         self
     }
 
-    /// Request body.
+    /// The images to export, or a flag for all images, plus filters such as image type, scan
+    /// status, namespace, name and version.
     pub fn body(mut self, value: impl Into<models::BatchExportSWRBaselineInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct BatchExportLocalVulTaskRequest {
     /// Region ID, such as `cn-north-4`. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The local images to export, or a flag for all, plus filters such as vulnerability type,
+    /// handling and scan status, image name and version. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchExportLocalVulInfoRequestInfo>,
 }
@@ -177,7 +178,8 @@ impl BatchExportLocalVulTask {
         self
     }
 
-    /// Request body.
+    /// The local images to export, or a flag for all, plus filters such as vulnerability type,
+    /// handling and scan status, image name and version.
     pub fn body(mut self, value: impl Into<models::BatchExportLocalVulInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

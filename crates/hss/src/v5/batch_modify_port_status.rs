@@ -74,7 +74,7 @@ pub struct BatchModifyPortStatusRequest {
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub category: Option<models::Category>,
-    /// Request body. The JSON body.
+    /// The status to set and the open ports it applies to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListPortStatusRequestInfo>,
 }
@@ -172,7 +172,7 @@ impl BatchModifyPortStatus {
         self
     }
 
-    /// Request body.
+    /// The status to set and the open ports it applies to.
     pub fn body(mut self, value: impl Into<models::ListPortStatusRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,8 @@ pub struct BatchScanLocalImageRequest {
     /// Region ID, such as `cn-north-4`. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The local images to scan, or a flag for all images that match filters such as name, version,
+    /// type, scan status and size. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::LocalImageBatchScanRequestBody>,
 }
@@ -162,7 +163,8 @@ impl BatchScanLocalImage {
         self
     }
 
-    /// Request body.
+    /// The local images to scan, or a flag for all images that match filters such as name, version,
+    /// type, scan status and size.
     pub fn body(mut self, value: impl Into<models::LocalImageBatchScanRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct BatchScanSwrImageRequest {
     /// Region ID, such as `cn-north-4`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The registry type and the images to scan, or a flag for all images that match filters such
+    /// as namespace, name and version. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchScanPrivateImageRequestInfo>,
 }
@@ -172,7 +173,8 @@ impl BatchScanSwrImage {
         self
     }
 
-    /// Request body.
+    /// The registry type and the images to scan, or a flag for all images that match filters such
+    /// as namespace, name and version.
     pub fn body(mut self, value: impl Into<models::BatchScanPrivateImageRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct BatchStartProtectionRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The OS, ransomware and backup protection settings, the protection policy and vault, and the
+    /// IDs of the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchStartProtectionRequestInfo>,
 }
@@ -163,7 +164,8 @@ impl BatchStartProtection {
         self
     }
 
-    /// Request body.
+    /// The OS, ransomware and backup protection settings, the protection policy and vault, and the
+    /// IDs of the hosts.
     pub fn body(mut self, value: impl Into<models::BatchStartProtectionRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

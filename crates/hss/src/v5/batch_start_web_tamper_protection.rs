@@ -74,7 +74,8 @@ pub struct BatchStartWebTamperProtectionRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The hosts to protect, the billing mode and quota, the protected directories, scheduled
+    /// shutdown and dynamic protection settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchStartWebTamperProtectionRequestInfo>,
 }
@@ -161,7 +162,8 @@ impl BatchStartWebTamperProtection {
         self
     }
 
-    /// Request body.
+    /// The hosts to protect, the billing mode and quota, the protected directories, scheduled
+    /// shutdown and dynamic protection settings.
     pub fn body(
         mut self,
         value: impl Into<models::BatchStartWebTamperProtectionRequestInfo>,

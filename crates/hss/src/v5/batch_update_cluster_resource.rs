@@ -74,7 +74,8 @@ pub struct BatchUpdateClusterResourceRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The clusters to configure, or a flag for all, and the resource mode with CPU and memory
+    /// limits. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateClusterResourceRequestBody>,
 }
@@ -161,7 +162,8 @@ impl BatchUpdateClusterResource {
         self
     }
 
-    /// Request body.
+    /// The clusters to configure, or a flag for all, and the resource mode with CPU and memory
+    /// limits.
     pub fn body(mut self, value: impl Into<models::BatchUpdateClusterResourceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,8 @@ pub struct BatchUpdateHostResourceRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The hosts to configure, or a flag for all, and the resource mode with CPU and memory limits.
+    /// The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateHostResourceRequestBody>,
 }
@@ -160,7 +161,7 @@ impl BatchUpdateHostResource {
         self
     }
 
-    /// Request body.
+    /// The hosts to configure, or a flag for all, and the resource mode with CPU and memory limits.
     pub fn body(mut self, value: impl Into<models::BatchUpdateHostResourceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,7 @@ pub struct BatchUpgradeAgentDaemonsetRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The clusters whose agent DaemonSet is upgraded and the target versions. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateDaemonsetRequestBody>,
 }
@@ -161,7 +161,7 @@ impl BatchUpgradeAgentDaemonset {
         self
     }
 
-    /// Request body.
+    /// The clusters whose agent DaemonSet is upgraded and the target versions.
     pub fn body(mut self, value: impl Into<models::BatchUpdateDaemonsetRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

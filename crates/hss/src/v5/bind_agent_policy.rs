@@ -67,7 +67,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BindAgentPolicyRequest {
-    /// Request body. The JSON body.
+    /// The ID of the policy group and IDs of the agents to bind to it. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BindAgentPolicyRequestInfo>,
 }
@@ -138,7 +138,7 @@ pub struct BindAgentPolicy {
 }
 
 impl BindAgentPolicy {
-    /// Request body.
+    /// The ID of the policy group and IDs of the agents to bind to it.
     pub fn body(mut self, value: impl Into<models::BindAgentPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

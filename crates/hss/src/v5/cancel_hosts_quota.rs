@@ -76,7 +76,7 @@ pub struct CancelHostsQuotaRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the quotas to unbind from their hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CancelHostsQuotaRequestInfo>,
 }
@@ -174,7 +174,7 @@ impl CancelHostsQuota {
         self
     }
 
-    /// Request body.
+    /// IDs of the quotas to unbind from their hosts.
     pub fn body(mut self, value: impl Into<models::CancelHostsQuotaRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

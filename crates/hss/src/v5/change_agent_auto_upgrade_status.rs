@@ -69,7 +69,7 @@ pub struct ChangeAgentAutoUpgradeStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether automatic agent upgrade is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAgentAutoUpgradeStatusRequestInfo>,
 }
@@ -147,7 +147,7 @@ impl ChangeAgentAutoUpgradeStatus {
         self
     }
 
-    /// Request body.
+    /// Whether automatic agent upgrade is enabled.
     pub fn body(
         mut self,
         value: impl Into<models::ChangeAgentAutoUpgradeStatusRequestInfo>,

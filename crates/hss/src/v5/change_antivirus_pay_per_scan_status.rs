@@ -71,7 +71,7 @@ pub struct ChangeAntivirusPayPerScanStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether pay-per-scan billing for virus scanning is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAntivirusPayPerScanStatusRequestInfo>,
 }
@@ -158,7 +158,7 @@ impl ChangeAntivirusPayPerScanStatus {
         self
     }
 
-    /// Request body.
+    /// Whether pay-per-scan billing for virus scanning is enabled.
     pub fn body(
         mut self,
         value: impl Into<models::ChangeAntivirusPayPerScanStatusRequestInfo>,

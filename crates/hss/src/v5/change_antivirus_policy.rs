@@ -77,7 +77,7 @@ pub struct ChangeAntivirusPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The policy ID and its new name, start type, scan type and schedule. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAntivirusPolicyRequestInfo>,
 }
@@ -163,7 +163,7 @@ impl ChangeAntivirusPolicy {
         self
     }
 
-    /// Request body.
+    /// The policy ID and its new name, start type, scan type and schedule.
     pub fn body(mut self, value: impl Into<models::ChangeAntivirusPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -79,7 +79,8 @@ pub struct ChangeAppWhitelistPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The policy ID and its new name, type, learning period, directories, interception and
+    /// automatic confirmation and detection settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAppWhitelistPolicyRequestInfo>,
 }
@@ -175,7 +176,8 @@ impl ChangeAppWhitelistPolicy {
         self
     }
 
-    /// Request body.
+    /// The policy ID and its new name, type, learning period, directories, interception and
+    /// automatic confirmation and detection settings.
     pub fn body(mut self, value: impl Into<models::ChangeAppWhitelistPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

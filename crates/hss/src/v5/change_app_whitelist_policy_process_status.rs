@@ -80,7 +80,7 @@ pub struct ChangeAppWhitelistPolicyProcessStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The status to set and the hashes of the processes it applies to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAppWhitelistPolicyProcessStatusRequestInfo>,
 }
@@ -184,7 +184,7 @@ impl ChangeAppWhitelistPolicyProcessStatus {
         self
     }
 
-    /// Request body.
+    /// The status to set and the hashes of the processes it applies to.
     pub fn body(
         mut self,
         value: impl Into<models::ChangeAppWhitelistPolicyProcessStatusRequestInfo>,

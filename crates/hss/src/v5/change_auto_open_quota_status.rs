@@ -69,7 +69,7 @@ pub struct ChangeAutoOpenQuotaStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether quotas are bound to new hosts automatically. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAutoOpenQuotaStatusRequestInfo>,
 }
@@ -147,7 +147,7 @@ impl ChangeAutoOpenQuotaStatus {
         self
     }
 
-    /// Request body.
+    /// Whether quotas are bound to new hosts automatically.
     pub fn body(mut self, value: impl Into<models::ChangeAutoOpenQuotaStatusRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

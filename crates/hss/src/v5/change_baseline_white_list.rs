@@ -72,7 +72,7 @@ pub struct ChangeBaselineWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the whitelist entry and its new rule type, hosts and description. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeBaselineWhiteListRequestBody>,
 }
@@ -158,7 +158,7 @@ impl ChangeBaselineWhiteList {
         self
     }
 
-    /// Request body.
+    /// The ID of the whitelist entry and its new rule type, hosts and description.
     pub fn body(mut self, value: impl Into<models::ChangeBaselineWhiteListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

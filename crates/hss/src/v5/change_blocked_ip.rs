@@ -72,7 +72,7 @@ pub struct ChangeBlockedIpRequest {
     /// Region ID, such as `cn-north-4`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The blocked IP addresses to unblock. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeBlockedIpRequestInfo>,
 }
@@ -167,7 +167,7 @@ impl ChangeBlockedIp {
         self
     }
 
-    /// Request body.
+    /// The blocked IP addresses to unblock.
     pub fn body(mut self, value: impl Into<models::ChangeBlockedIpRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -84,7 +84,7 @@ pub struct ChangeCheckRuleActionRequest {
     /// Action to perform on the check item. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub action: Option<models::ChangeCheckRuleActionRequestAction>,
-    /// Request body. The JSON body.
+    /// The failed check items and the action to take on each. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CheckRuleIdListRequestInfo>,
 }
@@ -197,7 +197,7 @@ impl ChangeCheckRuleAction {
         self
     }
 
-    /// Request body.
+    /// The failed check items and the action to take on each.
     pub fn body(mut self, value: impl Into<models::CheckRuleIdListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,7 @@ pub struct ChangeClusterEventsRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The alarms to change, the operation to apply and their total number. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModClusterProtectionEventRequest>,
 }
@@ -160,7 +160,7 @@ impl ChangeClusterEvents {
         self
     }
 
-    /// Request body.
+    /// The alarms to change, the operation to apply and their total number.
     pub fn body(mut self, value: impl Into<models::ModClusterProtectionEventRequest>) -> Self {
         self.input.body = Some(value.into());
         self

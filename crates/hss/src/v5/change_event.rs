@@ -85,7 +85,8 @@ pub struct ChangeEventRequest {
     /// Region ID, such as `cn-north-4`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The handling action, the handler, the alarm events to handle and any whitelist rules to add
+    /// for them. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeEventRequestInfo>,
 }
@@ -196,7 +197,8 @@ impl ChangeEvent {
         self
     }
 
-    /// Request body.
+    /// The handling action, the handler, the alarm events to handle and any whitelist rules to add
+    /// for them.
     pub fn body(mut self, value: impl Into<models::ChangeEventRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,7 @@ pub struct ChangeExtendedWeakPasswordRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The custom weak passwords to check images against. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeExtendedWeakPasswordRequestInfo>,
 }
@@ -139,7 +139,7 @@ impl ChangeExtendedWeakPassword {
         self
     }
 
-    /// Request body.
+    /// The custom weak passwords to check images against.
     pub fn body(mut self, value: impl Into<models::ChangeExtendedWeakPasswordRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

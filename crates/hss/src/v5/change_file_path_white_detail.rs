@@ -78,7 +78,7 @@ pub struct ChangeFilePathWhiteDetailRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The custom sensitive file paths to whitelist. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeFilePathWhiteDetailRequestInfo>,
 }
@@ -168,7 +168,7 @@ impl ChangeFilePathWhiteDetail {
         self
     }
 
-    /// Request body.
+    /// The custom sensitive file paths to whitelist.
     pub fn body(mut self, value: impl Into<models::ChangeFilePathWhiteDetailRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct ChangeFilePathWhiteListsRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The custom sensitive file paths to whitelist. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeFilePathWhiteDetailRequestInfo>,
 }
@@ -163,7 +163,7 @@ impl ChangeFilePathWhiteLists {
         self
     }
 
-    /// Request body.
+    /// The custom sensitive file paths to whitelist.
     pub fn body(mut self, value: impl Into<models::ChangeFilePathWhiteDetailRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct ChangeHostIgnoreStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether to ignore or unignore and the IDs of the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::OperateHostRequestInfo>,
 }
@@ -158,7 +158,7 @@ impl ChangeHostIgnoreStatus {
         self
     }
 
-    /// Request body.
+    /// Whether to ignore or unignore and the IDs of the hosts.
     pub fn body(mut self, value: impl Into<models::OperateHostRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct ChangeHostsGroupRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the server group, its new name and the IDs of its hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeHostsGroupRequestInfo>,
 }
@@ -174,7 +174,7 @@ impl ChangeHostsGroup {
         self
     }
 
-    /// Request body.
+    /// The ID of the server group, its new name and the IDs of its hosts.
     pub fn body(mut self, value: impl Into<models::ChangeHostsGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

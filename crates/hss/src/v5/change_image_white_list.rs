@@ -84,7 +84,7 @@ pub struct ChangeImageWhiteListRequest {
     /// Type of the whitelist. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub r#type: Option<models::AddImageWhiteListsRequestType>,
-    /// Request body. The JSON body.
+    /// The new rule type, image scope and description of the whitelist entry. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeImageWhiteListRequestBody>,
 }
@@ -200,7 +200,7 @@ impl ChangeImageWhiteList {
         self
     }
 
-    /// Request body.
+    /// The new rule type, image scope and description of the whitelist entry.
     pub fn body(mut self, value: impl Into<models::ChangeImageWhiteListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct ChangeIsolatedFileRequest {
     /// Region ID, such as `cn-north-4`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The isolated files to restore. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeIsolatedFileRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl ChangeIsolatedFile {
         self
     }
 
-    /// Request body.
+    /// The isolated files to restore.
     pub fn body(mut self, value: impl Into<models::ChangeIsolatedFileRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,7 @@ pub struct ChangePasswordComplexityStatusRequest {
     /// Action to perform on hosts that failed the password complexity check. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub action: Option<models::ChangePasswordComplexityStatusRequestAction>,
-    /// Request body. The JSON body.
+    /// The hosts to ignore or unignore, or a flag for all hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangePasswordComplexityStatusRequestBody>,
 }
@@ -169,7 +169,7 @@ impl ChangePasswordComplexityStatus {
         self
     }
 
-    /// Request body.
+    /// The hosts to ignore or unignore, or a flag for all hosts.
     pub fn body(
         mut self,
         value: impl Into<models::ChangePasswordComplexityStatusRequestBody>,

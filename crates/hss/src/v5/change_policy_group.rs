@@ -71,7 +71,7 @@ pub struct ChangePolicyGroupRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the policy group and its new protection mode. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangePolicyGroupRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl ChangePolicyGroup {
         self
     }
 
-    /// Request body.
+    /// The ID of the policy group and its new protection mode.
     pub fn body(mut self, value: impl Into<models::ChangePolicyGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,7 @@ pub struct ChangePolicySwitchStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the policy and whether it is turned on. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::PolicySwitchRequestInfo>,
 }
@@ -169,7 +169,7 @@ impl ChangePolicySwitchStatus {
         self
     }
 
-    /// Request body.
+    /// The name of the policy and whether it is turned on.
     pub fn body(mut self, value: impl Into<models::PolicySwitchRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

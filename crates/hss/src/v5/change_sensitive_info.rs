@@ -75,7 +75,7 @@ pub struct ChangeSensitiveInfoRequest {
     /// Image type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub image_type: Option<models::ImageType>,
-    /// Request body. The JSON body.
+    /// The ID of the sensitive information finding and the handling action. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeSensitiveInfoRequestInfo>,
 }
@@ -173,7 +173,7 @@ impl ChangeSensitiveInfo {
         self
     }
 
-    /// Request body.
+    /// The ID of the sensitive information finding and the handling action.
     pub fn body(mut self, value: impl Into<models::ChangeSensitiveInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

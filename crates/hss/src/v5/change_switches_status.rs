@@ -74,7 +74,7 @@ pub struct ChangeSwitchesStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether the configuration switches are enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeSwitchesStatusRequestBody>,
 }
@@ -164,7 +164,7 @@ impl ChangeSwitchesStatus {
         self
     }
 
-    /// Request body.
+    /// Whether the configuration switches are enabled.
     pub fn body(mut self, value: impl Into<models::ChangeSwitchesStatusRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

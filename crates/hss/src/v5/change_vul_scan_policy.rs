@@ -73,7 +73,8 @@ pub struct ChangeVulScanPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The scan period and time, the host range and IDs, the vulnerability types to scan and
+    /// whether the policy is active. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeVulScanPolicyRequestInfo>,
 }
@@ -159,7 +160,8 @@ impl ChangeVulScanPolicy {
         self
     }
 
-    /// Request body.
+    /// The scan period and time, the host range and IDs, the vulnerability types to scan and
+    /// whether the policy is active.
     pub fn body(mut self, value: impl Into<models::ChangeVulScanPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

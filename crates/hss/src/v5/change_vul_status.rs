@@ -71,7 +71,8 @@ pub struct ChangeVulStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The handling action and remark, and the vulnerabilities and hosts it applies to, with
+    /// optional backup settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeVulStatusRequestInfo>,
 }
@@ -157,7 +158,8 @@ impl ChangeVulStatus {
         self
     }
 
-    /// Request body.
+    /// The handling action and remark, and the vulnerabilities and hosts it applies to, with
+    /// optional backup settings.
     pub fn body(mut self, value: impl Into<models::ChangeVulStatusRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct ChangeVulWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new rule type, hosts and description of the vulnerability whitelist entry. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeVulWhiteListRequestBody>,
 }
@@ -177,7 +178,7 @@ impl ChangeVulWhiteList {
         self
     }
 
-    /// Request body.
+    /// The new rule type, hosts and description of the vulnerability whitelist entry.
     pub fn body(mut self, value: impl Into<models::ChangeVulWhiteListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

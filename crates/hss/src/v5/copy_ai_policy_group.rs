@@ -67,7 +67,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CopyAiPolicyGroupRequest {
-    /// Request body. The JSON body.
+    /// The ID of the policy group to copy, with the name and description of the copy. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CopyAiPolicyGroupRequestInfo>,
 }
@@ -139,7 +140,7 @@ pub struct CopyAiPolicyGroup {
 }
 
 impl CopyAiPolicyGroup {
-    /// Request body.
+    /// The ID of the policy group to copy, with the name and description of the copy.
     pub fn body(mut self, value: impl Into<models::CopyAiPolicyGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

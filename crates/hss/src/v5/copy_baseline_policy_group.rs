@@ -72,7 +72,8 @@ pub struct CopyBaselinePolicyGroupRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the baseline policy to copy, with the name and description of the copy. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CopyBaselinePolicyGroupRequestBody>,
 }
@@ -158,7 +159,7 @@ impl CopyBaselinePolicyGroup {
         self
     }
 
-    /// Request body.
+    /// The ID of the baseline policy to copy, with the name and description of the copy.
     pub fn body(mut self, value: impl Into<models::CopyBaselinePolicyGroupRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

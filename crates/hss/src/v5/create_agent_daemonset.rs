@@ -74,7 +74,8 @@ pub struct CreateAgentDaemonsetRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The cluster name, whether the agent upgrades automatically, and the runtime, scheduling and
+    /// resource settings of the DaemonSet. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateDaemonsetRequestBody>,
 }
@@ -164,7 +165,8 @@ impl CreateAgentDaemonset {
         self
     }
 
-    /// Request body.
+    /// The cluster name, whether the agent upgrades automatically, and the runtime, scheduling and
+    /// resource settings of the DaemonSet.
     pub fn body(mut self, value: impl Into<models::CreateDaemonsetRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

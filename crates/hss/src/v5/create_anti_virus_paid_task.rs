@@ -79,7 +79,8 @@ pub struct CreateAntiVirusPaidTaskRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The paid scan task: name, scan type, action on findings, target hosts, file types and
+    /// scanned or ignored directories. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateAntiVirusPaidTaskRequestInfo>,
 }
@@ -178,7 +179,8 @@ impl CreateAntiVirusPaidTask {
         self
     }
 
-    /// Request body.
+    /// The paid scan task: name, scan type, action on findings, target hosts, file types and
+    /// scanned or ignored directories.
     pub fn body(mut self, value: impl Into<models::CreateAntiVirusPaidTaskRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

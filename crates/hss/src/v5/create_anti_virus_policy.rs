@@ -76,7 +76,7 @@ pub struct CreateAntiVirusPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The virus scan policy: name, start type, scan type and scan schedule. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateAntiVirusPolicyRequestBody>,
 }
@@ -163,7 +163,7 @@ impl CreateAntiVirusPolicy {
         self
     }
 
-    /// Request body.
+    /// The virus scan policy: name, start type, scan type and scan schedule.
     pub fn body(mut self, value: impl Into<models::CreateAntiVirusPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

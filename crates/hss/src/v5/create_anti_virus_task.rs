@@ -79,7 +79,8 @@ pub struct CreateAntiVirusTaskRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The scan task name and ID, the scan type, the action on findings and the target hosts. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateAntiVirusTaskRequestInfo>,
 }
@@ -178,7 +179,7 @@ impl CreateAntiVirusTask {
         self
     }
 
-    /// Request body.
+    /// The scan task name and ID, the scan type, the action on findings and the target hosts.
     pub fn body(mut self, value: impl Into<models::CreateAntiVirusTaskRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct CreateAppWhitelistPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application whitelist policy: name, type, learning period, directories, interception and
+    /// detection settings, and the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateAppWhitelistPolicyRequestInfo>,
 }
@@ -164,7 +165,8 @@ impl CreateAppWhitelistPolicy {
         self
     }
 
-    /// Request body.
+    /// The application whitelist policy: name, type, learning period, directories, interception and
+    /// detection settings, and the hosts.
     pub fn body(mut self, value: impl Into<models::CreateAppWhitelistPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

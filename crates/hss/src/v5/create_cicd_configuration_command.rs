@@ -71,7 +71,8 @@ pub struct CreateCicdConfigurationCommandRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The scan type, CI/CD configuration, image name and version, blocking flag and the registry
+    /// address and login details. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateCicdConfigurationCommandRequestBody>,
 }
@@ -159,7 +160,8 @@ impl CreateCicdConfigurationCommand {
         self
     }
 
-    /// Request body.
+    /// The scan type, CI/CD configuration, image name and version, blocking flag and the registry
+    /// address and login details.
     pub fn body(
         mut self,
         value: impl Into<models::CreateCicdConfigurationCommandRequestBody>,

@@ -88,7 +88,8 @@ pub struct CreateClusterProtectionPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The cluster protection policy: name, template, description, content, image whitelist, target
+    /// resources and parameters. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModPolicyRequestInfo>,
 }
@@ -175,7 +176,8 @@ impl CreateClusterProtectionPolicy {
         self
     }
 
-    /// Request body.
+    /// The cluster protection policy: name, template, description, content, image whitelist, target
+    /// resources and parameters.
     pub fn body(mut self, value: impl Into<models::ModPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,7 @@ pub struct CreateContainerNetworkPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name and namespace of the network policy and its content. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateNetworkPolicyRequestInfo>,
 }
@@ -174,7 +174,7 @@ impl CreateContainerNetworkPolicy {
         self
     }
 
-    /// Request body.
+    /// The name and namespace of the network policy and its content.
     pub fn body(mut self, value: impl Into<models::CreateNetworkPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

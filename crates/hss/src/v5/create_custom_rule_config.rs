@@ -69,7 +69,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateCustomRuleConfigRequest {
-    /// Request body. The JSON body.
+    /// The rule name, its value, and whether it applies to all hosts or to the listed agents. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateCustomRuleConfigRequestInfo>,
 }
@@ -141,7 +142,7 @@ pub struct CreateCustomRuleConfig {
 }
 
 impl CreateCustomRuleConfig {
-    /// Request body.
+    /// The rule name, its value, and whether it applies to all hosts or to the listed agents.
     pub fn body(mut self, value: impl Into<models::CreateCustomRuleConfigRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct CreateDecoyPortPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The honeypot policy: OS type, name, ports, whitelisted IP addresses and the hosts or server
+    /// groups it applies to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::HoneypotPortPolicyContent>,
 }
@@ -163,7 +164,8 @@ impl CreateDecoyPortPolicy {
         self
     }
 
-    /// Request body.
+    /// The honeypot policy: OS type, name, ports, whitelisted IP addresses and the hosts or server
+    /// groups it applies to.
     pub fn body(mut self, value: impl Into<models::HoneypotPortPolicyContent>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct CreateGlobalAssetScanTaskRequest {
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub category: Option<models::Category>,
-    /// Request body. The JSON body.
+    /// The hosts or server groups to scan, or a flag for all hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateGlobalAssetScanTaskRequestInfo>,
 }
@@ -166,7 +166,7 @@ impl CreateGlobalAssetScanTask {
         self
     }
 
-    /// Request body.
+    /// The hosts or server groups to scan, or a flag for all hosts.
     pub fn body(mut self, value: impl Into<models::CreateGlobalAssetScanTaskRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

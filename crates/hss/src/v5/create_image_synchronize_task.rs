@@ -76,7 +76,7 @@ pub struct CreateImageSynchronizeTaskRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether to synchronize all registries, or the registries to synchronize. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateImageSynchronizeTaskRequestInfo>,
 }
@@ -175,7 +175,7 @@ impl CreateImageSynchronizeTask {
         self
     }
 
-    /// Request body.
+    /// Whether to synchronize all registries, or the registries to synchronize.
     pub fn body(mut self, value: impl Into<models::CreateImageSynchronizeTaskRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct CreateManualImageScanTaskRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The scan scope, rate limit, and the images to scan or a flag for all matching images. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateManualImageScanTaskReqInfo>,
 }
@@ -179,7 +180,7 @@ impl CreateManualImageScanTask {
         self
     }
 
-    /// Request body.
+    /// The scan scope, rate limit, and the images to scan or a flag for all matching images.
     pub fn body(mut self, value: impl Into<models::CreateManualImageScanTaskReqInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,8 @@ pub struct CreateMultiCloudClustersRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The multi-cloud clusters: name, cloud provider, API server, and the image registry with its
+    /// credentials and type. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::MultiCloudClusterCreateRequestBody>,
 }
@@ -158,7 +159,8 @@ impl CreateMultiCloudClusters {
         self
     }
 
-    /// Request body.
+    /// The multi-cloud clusters: name, cloud provider, API server, and the image registry with its
+    /// credentials and type.
     pub fn body(mut self, value: impl Into<models::MultiCloudClusterCreateRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

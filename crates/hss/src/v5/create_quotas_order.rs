@@ -81,7 +81,8 @@ pub struct CreateQuotasOrderRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The quota specification, period type and length, auto-renewal and auto-payment flags and the
+    /// number of quotas. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateQuotasOrderRequestInfo>,
 }
@@ -180,7 +181,8 @@ impl CreateQuotasOrder {
         self
     }
 
-    /// Request body.
+    /// The quota specification, period type and length, auto-renewal and auto-payment flags and the
+    /// number of quotas.
     pub fn body(mut self, value: impl Into<models::CreateQuotasOrderRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -85,7 +85,7 @@ pub struct CreateSecurityGroupPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The policy name, the workload it applies to and the security groups to use. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSecurityGroupPolicyRequestBody>,
 }
@@ -193,7 +193,7 @@ impl CreateSecurityGroupPolicy {
         self
     }
 
-    /// Request body.
+    /// The policy name, the workload it applies to and the security groups to use.
     pub fn body(mut self, value: impl Into<models::CreateSecurityGroupPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

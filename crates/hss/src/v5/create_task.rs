@@ -71,7 +71,7 @@ pub struct CreateTaskRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The task type with its cluster scan or IaC scan settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateTaskRequestBody>,
 }
@@ -158,7 +158,7 @@ impl CreateTask {
         self
     }
 
-    /// Request body.
+    /// The task type with its cluster scan or IaC scan settings.
     pub fn body(mut self, value: impl Into<models::CreateTaskRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

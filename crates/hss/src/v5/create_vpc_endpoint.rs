@@ -63,7 +63,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateVpcEndpointRequest {
-    /// Request body. The JSON body.
+    /// IDs of the hosts and the VPCs in which to create endpoints. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateVpcCondition>,
 }
@@ -134,7 +134,7 @@ pub struct CreateVpcEndpoint {
 }
 
 impl CreateVpcEndpoint {
-    /// Request body.
+    /// IDs of the hosts and the VPCs in which to create endpoints.
     pub fn body(mut self, value: impl Into<models::CreateVpcCondition>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,8 @@ pub struct CreateWebTamperProtectionConfigRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configuration: type, protection mode, monitored and privileged processes, container
+    /// settings and quota information. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateWebTamperProtectionConfigRequestBody>,
 }
@@ -158,7 +159,8 @@ impl CreateWebTamperProtectionConfig {
         self
     }
 
-    /// Request body.
+    /// The configuration: type, protection mode, monitored and privileged processes, container
+    /// settings and quota information.
     pub fn body(
         mut self,
         value: impl Into<models::CreateWebTamperProtectionConfigRequestBody>,

@@ -81,7 +81,7 @@ pub struct DeleteAccountRequest {
     /// Region ID, such as `cn-north-4`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The organization, account and project that identify the account to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteAccountRequestInfo>,
 }
@@ -200,7 +200,7 @@ impl DeleteAccount {
         self
     }
 
-    /// Request body.
+    /// The organization, account and project that identify the account to delete.
     pub fn body(mut self, value: impl Into<models::DeleteAccountRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

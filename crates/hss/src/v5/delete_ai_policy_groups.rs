@@ -66,7 +66,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteAiPolicyGroupsRequest {
-    /// Request body. The JSON body.
+    /// IDs of the policy groups to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteAiPolicyGroupsRequestInfo>,
 }
@@ -137,7 +137,7 @@ pub struct DeleteAiPolicyGroups {
 }
 
 impl DeleteAiPolicyGroups {
-    /// Request body.
+    /// IDs of the policy groups to delete.
     pub fn body(mut self, value: impl Into<models::DeleteAiPolicyGroupsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

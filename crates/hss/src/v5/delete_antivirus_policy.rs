@@ -69,7 +69,7 @@ pub struct DeleteAntivirusPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the virus scan policies to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteAntivirusPolicyRequestInfo>,
 }
@@ -146,7 +146,7 @@ impl DeleteAntivirusPolicy {
         self
     }
 
-    /// Request body.
+    /// IDs of the virus scan policies to delete.
     pub fn body(mut self, value: impl Into<models::DeleteAntivirusPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

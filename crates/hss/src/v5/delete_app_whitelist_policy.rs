@@ -71,7 +71,7 @@ pub struct DeleteAppWhitelistPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the application whitelist policy to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteAppWhitelistPolicyRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl DeleteAppWhitelistPolicy {
         self
     }
 
-    /// Request body.
+    /// The ID of the application whitelist policy to delete.
     pub fn body(mut self, value: impl Into<models::DeleteAppWhitelistPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct DeleteBackupHostInfoRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the remote backup servers to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteBackupHostRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl DeleteBackupHostInfo {
         self
     }
 
-    /// Request body.
+    /// IDs of the remote backup servers to delete.
     pub fn body(mut self, value: impl Into<models::DeleteBackupHostRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct DeleteCicdConfigurationsRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the CI/CD configurations to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteCicdConfigurationsRequestBody>,
 }
@@ -157,7 +157,7 @@ impl DeleteCicdConfigurations {
         self
     }
 
-    /// Request body.
+    /// IDs of the CI/CD configurations to delete.
     pub fn body(mut self, value: impl Into<models::DeleteCicdConfigurationsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct DeleteClusterProtectionPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name and ID of the cluster protection policy to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeletePolicyRequestInfo>,
 }
@@ -159,7 +159,7 @@ impl DeleteClusterProtectionPolicy {
         self
     }
 
-    /// Request body.
+    /// The name and ID of the cluster protection policy to delete.
     pub fn body(mut self, value: impl Into<models::DeletePolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

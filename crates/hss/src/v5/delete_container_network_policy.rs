@@ -75,7 +75,7 @@ pub struct DeleteContainerNetworkPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the network policies to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::IdArray>,
 }
@@ -174,7 +174,7 @@ impl DeleteContainerNetworkPolicy {
         self
     }
 
-    /// Request body.
+    /// IDs of the network policies to delete.
     pub fn body(mut self, value: impl Into<models::IdArray>) -> Self {
         self.input.body = Some(value.into());
         self

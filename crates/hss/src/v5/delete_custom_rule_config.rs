@@ -64,7 +64,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteCustomRuleConfigRequest {
-    /// Request body. The JSON body.
+    /// IDs of the custom rules to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteCustomRuleIdsRequestInfo>,
 }
@@ -135,7 +135,7 @@ pub struct DeleteCustomRuleConfig {
 }
 
 impl DeleteCustomRuleConfig {
-    /// Request body.
+    /// IDs of the custom rules to delete.
     pub fn body(mut self, value: impl Into<models::DeleteCustomRuleIdsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

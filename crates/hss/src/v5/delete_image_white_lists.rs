@@ -78,7 +78,7 @@ pub struct DeleteImageWhiteListsRequest {
     /// Type of the whitelist. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub r#type: Option<models::AddImageWhiteListsRequestType>,
-    /// Request body. The JSON body.
+    /// IDs of the image whitelist entries to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteImageWhiteListsRequestBody>,
 }
@@ -182,7 +182,7 @@ impl DeleteImageWhiteLists {
         self
     }
 
-    /// Request body.
+    /// IDs of the image whitelist entries to delete.
     pub fn body(mut self, value: impl Into<models::DeleteImageWhiteListsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,7 @@ pub struct DeleteIsolatedFileRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The isolated files to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteIsolatedFileRequestInfo>,
 }
@@ -161,7 +161,7 @@ impl DeleteIsolatedFile {
         self
     }
 
-    /// Request body.
+    /// The isolated files to delete.
     pub fn body(mut self, value: impl Into<models::DeleteIsolatedFileRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

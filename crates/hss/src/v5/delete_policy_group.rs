@@ -73,7 +73,7 @@ pub struct DeletePolicyGroupRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the policy groups to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeletePolicyGroupRequestInfo>,
 }
@@ -159,7 +159,7 @@ impl DeletePolicyGroup {
         self
     }
 
-    /// Request body.
+    /// IDs of the policy groups to delete.
     pub fn body(mut self, value: impl Into<models::DeletePolicyGroupRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct DeleteSecurityGroupPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The security group policies to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteSecurityGroupPolicyRequestBody>,
 }
@@ -174,7 +174,7 @@ impl DeleteSecurityGroupPolicy {
         self
     }
 
-    /// Request body.
+    /// The security group policies to delete.
     pub fn body(mut self, value: impl Into<models::DeleteSecurityGroupPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct DeleteVulWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the vulnerability whitelist entries to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteVulWhiteListBody>,
 }
@@ -157,7 +157,7 @@ impl DeleteVulWhiteList {
         self
     }
 
-    /// Request body.
+    /// IDs of the vulnerability whitelist entries to delete.
     pub fn body(mut self, value: impl Into<models::DeleteVulWhiteListBody>) -> Self {
         self.input.body = Some(value.into());
         self

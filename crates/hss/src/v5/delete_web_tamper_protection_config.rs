@@ -69,7 +69,7 @@ pub struct DeleteWebTamperProtectionConfigRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configuration type and IDs of the configurations to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteWebTamperProtectionConfigRequestInfo>,
 }
@@ -147,7 +147,7 @@ impl DeleteWebTamperProtectionConfig {
         self
     }
 
-    /// Request body.
+    /// The configuration type and IDs of the configurations to delete.
     pub fn body(
         mut self,
         value: impl Into<models::DeleteWebTamperProtectionConfigRequestInfo>,

@@ -79,7 +79,7 @@ pub struct DownloadAssetFileRequest {
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub category: Option<models::Category>,
-    /// Request body. The JSON body.
+    /// The search criteria of the assets and the column headers of the export. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DownloadAssetFileRequestBody>,
 }
@@ -188,7 +188,7 @@ impl DownloadAssetFile {
         self
     }
 
-    /// Request body.
+    /// The search criteria of the assets and the column headers of the export.
     pub fn body(mut self, value: impl Into<models::DownloadAssetFileRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -133,7 +133,7 @@ pub struct ExportAntiVirusResultRequest {
     /// Values: `false`: Manual isolation not used; `true`: Manual isolation used.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub manual_isolate: Option<bool>,
-    /// Request body. The JSON body.
+    /// The column headers of the exported file. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportAntiVirusResultRequestBody>,
 }
@@ -378,7 +378,7 @@ impl ExportAntiVirusResult {
         self
     }
 
-    /// Request body.
+    /// The column headers of the exported file.
     pub fn body(mut self, value: impl Into<models::ExportAntiVirusResultRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

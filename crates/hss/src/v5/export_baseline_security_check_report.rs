@@ -71,7 +71,8 @@ pub struct ExportBaselineSecurityCheckReportRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The report category and size, the policy group, and filters such as check name, standard,
+    /// result, severity and host. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportBaselineRequestBody>,
 }
@@ -159,7 +160,8 @@ impl ExportBaselineSecurityCheckReport {
         self
     }
 
-    /// Request body.
+    /// The report category and size, the policy group, and filters such as check name, standard,
+    /// result, severity and host.
     pub fn body(mut self, value: impl Into<models::ExportBaselineRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

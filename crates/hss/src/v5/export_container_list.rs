@@ -76,7 +76,8 @@ pub struct ExportContainerListRequest {
     /// Range: 1 to 100000.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub export_size: Option<i64>,
-    /// Request body. The JSON body.
+    /// Filters for the containers to export, such as cluster, container, pod and image name, status
+    /// and risk. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportContainerListRequestBody>,
 }
@@ -178,7 +179,8 @@ impl ExportContainerList {
         self
     }
 
-    /// Request body.
+    /// Filters for the containers to export, such as cluster, container, pod and image name, status
+    /// and risk.
     pub fn body(mut self, value: impl Into<models::ExportContainerListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

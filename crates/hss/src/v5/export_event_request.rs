@@ -203,7 +203,7 @@ pub struct ExportEventRequestRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub public_ip: Option<String>,
-    /// Request body. The JSON body.
+    /// The column headers to include in the exported file. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<Vec<String>>>,
 }
@@ -612,7 +612,7 @@ impl ExportEventRequest {
         self
     }
 
-    /// Request body.
+    /// The column headers to include in the exported file.
     pub fn body(mut self, value: impl Into<Vec<Vec<String>>>) -> Self {
         self.input.body = Some(value.into());
         self

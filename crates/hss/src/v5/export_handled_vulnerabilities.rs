@@ -71,7 +71,8 @@ pub struct ExportHandledVulnerabilitiesRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Filters for the handled vulnerabilities to export, such as name, priority, host, status,
+    /// asset importance and label. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportHandledVulnerabilitiesRequestBody>,
 }
@@ -159,7 +160,8 @@ impl ExportHandledVulnerabilities {
         self
     }
 
-    /// Request body.
+    /// Filters for the handled vulnerabilities to export, such as name, priority, host, status,
+    /// asset importance and label.
     pub fn body(
         mut self,
         value: impl Into<models::ExportHandledVulnerabilitiesRequestBody>,

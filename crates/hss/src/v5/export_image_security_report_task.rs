@@ -77,7 +77,8 @@ pub struct ExportImageSecurityReportTaskRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The report type and size, and the images to export or a flag for all images that match the
+    /// filters. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportImageSecurityReportTaskRequestInfo>,
 }
@@ -165,7 +166,8 @@ impl ExportImageSecurityReportTask {
         self
     }
 
-    /// Request body.
+    /// The report type and size, and the images to export or a flag for all images that match the
+    /// filters.
     pub fn body(
         mut self,
         value: impl Into<models::ExportImageSecurityReportTaskRequestInfo>,

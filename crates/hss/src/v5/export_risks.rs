@@ -79,7 +79,7 @@ pub struct ExportRisksRequest {
     /// Number of records to export. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub export_size: Option<i64>,
-    /// Request body. The JSON body.
+    /// The column headers of the export and the IaC items to include. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportRisksRequestBody>,
 }
@@ -188,7 +188,7 @@ impl ExportRisks {
         self
     }
 
-    /// Request body.
+    /// The column headers of the export and the IaC items to include.
     pub fn body(mut self, value: impl Into<models::ExportRisksRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

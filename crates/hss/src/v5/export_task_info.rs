@@ -73,7 +73,7 @@ pub struct ExportTaskInfoRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The report type and the operation data to export. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportTaskInfoRequestBody>,
 }
@@ -160,7 +160,7 @@ impl ExportTaskInfo {
         self
     }
 
-    /// Request body.
+    /// The report type and the operation data to export.
     pub fn body(mut self, value: impl Into<models::ExportTaskInfoRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

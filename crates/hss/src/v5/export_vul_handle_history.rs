@@ -71,7 +71,8 @@ pub struct ExportVulHandleHistoryRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Filters for the handling history to export, such as status, vulnerability, server group and
+    /// host, and the export size. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportVulHandleHistoryRequestBody>,
 }
@@ -158,7 +159,8 @@ impl ExportVulHandleHistory {
         self
     }
 
-    /// Request body.
+    /// Filters for the handling history to export, such as status, vulnerability, server group and
+    /// host, and the export size.
     pub fn body(mut self, value: impl Into<models::ExportVulHandleHistoryRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

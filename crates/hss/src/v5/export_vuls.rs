@@ -122,7 +122,8 @@ pub struct ExportVulsRequest {
     /// Node type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub node_type: Option<models::NodeType>,
-    /// Request body. The JSON body.
+    /// The column headers of the export and the vulnerabilities and hosts to include. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportVulRequestBody>,
 }
@@ -350,7 +351,7 @@ impl ExportVuls {
         self
     }
 
-    /// Request body.
+    /// The column headers of the export and the vulnerabilities and hosts to include.
     pub fn body(mut self, value: impl Into<models::ExportVulRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

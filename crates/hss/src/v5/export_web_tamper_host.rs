@@ -72,7 +72,8 @@ pub struct ExportWebTamperHostRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Filters for the hosts to export, such as host ID, name, IP address, agent, OS and asset
+    /// importance. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExportWebTamperHostRequestInfo>,
 }
@@ -159,7 +160,8 @@ impl ExportWebTamperHost {
         self
     }
 
-    /// Request body.
+    /// Filters for the hosts to export, such as host ID, name, IP address, agent, OS and asset
+    /// importance.
     pub fn body(mut self, value: impl Into<models::ExportWebTamperHostRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

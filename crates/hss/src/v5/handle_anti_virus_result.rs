@@ -71,7 +71,8 @@ pub struct HandleAntiVirusResultRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The handling action, a memo, the scan results to handle and any whitelist rules to add. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::OperateAntiVirusResultRequestInfo>,
 }
@@ -157,7 +158,7 @@ impl HandleAntiVirusResult {
         self
     }
 
-    /// Request body.
+    /// The handling action, a memo, the scan results to handle and any whitelist rules to add.
     pub fn body(mut self, value: impl Into<models::OperateAntiVirusResultRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -78,7 +78,7 @@ pub struct ListCceClusterConfigRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The CCE clusters whose configuration is returned. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CCEClusterInfoListRequestBody>,
 }
@@ -177,7 +177,7 @@ impl ListCceClusterConfig {
         self
     }
 
-    /// Request body.
+    /// The CCE clusters whose configuration is returned.
     pub fn body(mut self, value: impl Into<models::CCEClusterInfoListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct ListCceClusterDetectRiskRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the clusters and the type of risk detection. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CCEClusterIdListRequestBody>,
 }
@@ -158,7 +158,7 @@ impl ListCceClusterDetectRisk {
         self
     }
 
-    /// Request body.
+    /// IDs of the clusters and the type of risk detection.
     pub fn body(mut self, value: impl Into<models::CCEClusterIdListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -86,7 +86,7 @@ pub struct ListCceNodesLabelRequest {
     /// How to search node labels. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub r#type: Option<models::ListAgentDaemonsetClusterNodesLabelRequestType>,
-    /// Request body. The JSON body.
+    /// IDs of the CCE clusters whose node labels are listed. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchGetLabelRequestBody>,
 }
@@ -208,7 +208,7 @@ impl ListCceNodesLabel {
         self
     }
 
-    /// Request body.
+    /// IDs of the CCE clusters whose node labels are listed.
     pub fn body(mut self, value: impl Into<models::BatchGetLabelRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -86,7 +86,7 @@ pub struct ListHandleAffectBaselineRequest {
     /// Range: 10 to 200.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
-    /// Request body. The JSON body.
+    /// The handling action and status, the host and the check rules concerned. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListHandleAffectBaselineRequestBody>,
 }
@@ -199,7 +199,7 @@ impl ListHandleAffectBaseline {
         self
     }
 
-    /// Request body.
+    /// The handling action and status, the host and the check rules concerned.
     pub fn body(mut self, value: impl Into<models::ListHandleAffectBaselineRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -98,7 +98,8 @@ pub struct ListImageHandleAffectVulnerabilitiesRequest {
     /// Length: 0 to 512 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub vul_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The handling action and status, the image type, and the images and vulnerabilities
+    /// concerned. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::HandleImageVulnerabilityRequestBody>,
 }
@@ -232,7 +233,8 @@ impl ListImageHandleAffectVulnerabilities {
         self
     }
 
-    /// Request body.
+    /// The handling action and status, the image type, and the images and vulnerabilities
+    /// concerned.
     pub fn body(mut self, value: impl Into<models::HandleImageVulnerabilityRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

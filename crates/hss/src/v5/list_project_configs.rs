@@ -71,7 +71,7 @@ pub struct ListProjectConfigsRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Names of the configurations to return. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListProjectConfigsRequestBody>,
 }
@@ -158,7 +158,7 @@ impl ListProjectConfigs {
         self
     }
 
-    /// Request body.
+    /// Names of the configurations to return.
     pub fn body(mut self, value: impl Into<models::ListProjectConfigsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

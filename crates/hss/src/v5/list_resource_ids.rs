@@ -76,7 +76,7 @@ pub struct ListResourceIdsRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the quotas to look up. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ResourceIdsRequestInfo>,
 }
@@ -174,7 +174,7 @@ impl ListResourceIds {
         self
     }
 
-    /// Request body.
+    /// IDs of the quotas to look up.
     pub fn body(mut self, value: impl Into<models::ResourceIdsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -85,7 +85,7 @@ pub struct ListTaskResourcesRequest {
     /// Range: 10 to 200.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
-    /// Request body. The JSON body.
+    /// The task type with its cluster scan or IaC scan settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListTaskResourcesRequestBody>,
 }
@@ -204,7 +204,7 @@ impl ListTaskResources {
         self
     }
 
-    /// Request body.
+    /// The task type with its cluster scan or IaC scan settings.
     pub fn body(mut self, value: impl Into<models::ListTaskResourcesRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

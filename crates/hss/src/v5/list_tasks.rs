@@ -82,7 +82,8 @@ pub struct ListTasksRequest {
     /// Range: 10 to 200.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
-    /// Request body. The JSON body.
+    /// Filters for the tasks, such as type, ID, name, creation time range, trigger type and status,
+    /// and the sort key. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListTasksRequestBody>,
 }
@@ -191,7 +192,8 @@ impl ListTasks {
         self
     }
 
-    /// Request body.
+    /// Filters for the tasks, such as type, ID, name, creation time range, trigger type and status,
+    /// and the sort key.
     pub fn body(mut self, value: impl Into<models::ListTasksRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

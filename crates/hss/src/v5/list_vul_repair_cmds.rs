@@ -94,7 +94,8 @@ pub struct ListVulRepairCmdsRequest {
     /// Category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub category: Option<models::ListEventAttCkRequestCategory>,
-    /// Request body. The JSON body.
+    /// The vulnerabilities and hosts to get fix commands for, whether they are containers and the
+    /// cluster ID. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListVulRepairCmdsRequestBody>,
 }
@@ -234,7 +235,8 @@ impl ListVulRepairCmds {
         self
     }
 
-    /// Request body.
+    /// The vulnerabilities and hosts to get fix commands for, whether they are containers and the
+    /// cluster ID.
     pub fn body(mut self, value: impl Into<models::ListVulRepairCmdsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,8 @@ pub struct ModifyCicdConfigurationRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new vulnerability whitelist and blocklist and image whitelist of the CI/CD
+    /// configuration. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModifyCicdConfigurationRequestBody>,
 }
@@ -168,7 +169,8 @@ impl ModifyCicdConfiguration {
         self
     }
 
-    /// Request body.
+    /// The new vulnerability whitelist and blocklist and image whitelist of the CI/CD
+    /// configuration.
     pub fn body(mut self, value: impl Into<models::ModifyCicdConfigurationRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -83,7 +83,8 @@ pub struct ModifyDecoyPortPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new OS type, name, ports, whitelisted IP addresses and target hosts or server groups of
+    /// the honeypot policy. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::HoneypotPortPolicyContent>,
 }
@@ -183,7 +184,8 @@ impl ModifyDecoyPortPolicy {
         self
     }
 
-    /// Request body.
+    /// The new OS type, name, ports, whitelisted IP addresses and target hosts or server groups of
+    /// the honeypot policy.
     pub fn body(mut self, value: impl Into<models::HoneypotPortPolicyContent>) -> Self {
         self.input.body = Some(value.into());
         self

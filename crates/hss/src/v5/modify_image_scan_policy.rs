@@ -84,7 +84,8 @@ pub struct ModifyImageScanPolicyRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether periodic scanning is enabled, the scan cycle, scope, rate limit, time window and
+    /// registries. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CycleImageScanPolicyReqInfo>,
 }
@@ -182,7 +183,8 @@ impl ModifyImageScanPolicy {
         self
     }
 
-    /// Request body.
+    /// Whether periodic scanning is enabled, the scan cycle, scope, rate limit, time window and
+    /// registries.
     pub fn body(mut self, value: impl Into<models::CycleImageScanPolicyReqInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct ModifyLoginCommonIpRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The common login IP address and the IDs of the hosts it applies to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModifyLoginCommonIpRequestInfo>,
 }
@@ -158,7 +158,7 @@ impl ModifyLoginCommonIp {
         self
     }
 
-    /// Request body.
+    /// The common login IP address and the IDs of the hosts it applies to.
     pub fn body(mut self, value: impl Into<models::ModifyLoginCommonIpRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

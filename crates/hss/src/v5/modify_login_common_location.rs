@@ -69,7 +69,8 @@ pub struct ModifyLoginCommonLocationRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The area code of the common login location and the IDs of the hosts it applies to. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModifyLoginCommonLocationRequestBody>,
 }
@@ -146,7 +147,7 @@ impl ModifyLoginCommonLocation {
         self
     }
 
-    /// Request body.
+    /// The area code of the common login location and the IDs of the hosts it applies to.
     pub fn body(mut self, value: impl Into<models::ModifyLoginCommonLocationRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

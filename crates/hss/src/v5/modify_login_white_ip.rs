@@ -72,7 +72,8 @@ pub struct ModifyLoginWhiteIpRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The whitelisted IP address, whether it is enabled and the IDs of the hosts it applies to.
+    /// The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModifyLoginWhiteIpRequestBody>,
 }
@@ -158,7 +159,7 @@ impl ModifyLoginWhiteIp {
         self
     }
 
-    /// Request body.
+    /// The whitelisted IP address, whether it is enabled and the IDs of the hosts it applies to.
     pub fn body(mut self, value: impl Into<models::ModifyLoginWhiteIpRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

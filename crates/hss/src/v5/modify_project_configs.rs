@@ -71,7 +71,7 @@ pub struct ModifyProjectConfigsRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configurations to set and whether the change cascades to sub-projects. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModifyProjectConfigRequestBody>,
 }
@@ -157,7 +157,7 @@ impl ModifyProjectConfigs {
         self
     }
 
-    /// Request body.
+    /// The configurations to set and whether the change cascades to sub-projects.
     pub fn body(mut self, value: impl Into<models::ModifyProjectConfigRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

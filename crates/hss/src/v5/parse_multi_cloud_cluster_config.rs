@@ -71,7 +71,7 @@ pub struct ParseMultiCloudClusterConfigRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The kubeconfig of the multi-cloud cluster to parse. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::MultiCloudClusterConfigRequestBody>,
 }
@@ -159,7 +159,7 @@ impl ParseMultiCloudClusterConfig {
         self
     }
 
-    /// Request body.
+    /// The kubeconfig of the multi-cloud cluster to parse.
     pub fn body(mut self, value: impl Into<models::MultiCloudClusterConfigRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct RecordUserViewVulTaskRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The type of the task page that was viewed. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RecordUserViewVulTaskRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl RecordUserViewVulTask {
         self
     }
 
-    /// Request body.
+    /// The type of the task page that was viewed.
     pub fn body(mut self, value: impl Into<models::RecordUserViewVulTaskRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

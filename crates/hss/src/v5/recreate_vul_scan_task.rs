@@ -77,7 +77,7 @@ pub struct RecreateVulScanTaskRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The host range and the IDs of the hosts to rescan. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RescanVulScanTaskRequestInfo>,
 }
@@ -177,7 +177,7 @@ impl RecreateVulScanTask {
         self
     }
 
-    /// Request body.
+    /// The host range and the IDs of the hosts to rescan.
     pub fn body(mut self, value: impl Into<models::RescanVulScanTaskRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,8 @@ pub struct RemoveAlarmWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The whitelist entries to delete or a flag for all, and whether to restore the matching
+    /// alarms. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RemoveAlarmWhiteListRequestInfo>,
 }
@@ -146,7 +147,8 @@ impl RemoveAlarmWhiteList {
         self
     }
 
-    /// Request body.
+    /// The whitelist entries to delete or a flag for all, and whether to restore the matching
+    /// alarms.
     pub fn body(mut self, value: impl Into<models::RemoveAlarmWhiteListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

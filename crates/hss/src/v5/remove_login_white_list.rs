@@ -69,7 +69,7 @@ pub struct RemoveLoginWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The login whitelist entries to delete, or a flag to delete them all. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RemoveLoginWhiteListRequestInfo>,
 }
@@ -146,7 +146,7 @@ impl RemoveLoginWhiteList {
         self
     }
 
-    /// Request body.
+    /// The login whitelist entries to delete, or a flag to delete them all.
     pub fn body(mut self, value: impl Into<models::RemoveLoginWhiteListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

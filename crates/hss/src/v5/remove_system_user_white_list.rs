@@ -69,7 +69,7 @@ pub struct RemoveSystemUserWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The system user whitelist entries to delete, or a flag to delete them all. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RemoveSystemUserWhiteListRequestInfo>,
 }
@@ -147,7 +147,7 @@ impl RemoveSystemUserWhiteList {
         self
     }
 
-    /// Request body.
+    /// The system user whitelist entries to delete, or a flag to delete them all.
     pub fn body(mut self, value: impl Into<models::RemoveSystemUserWhiteListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

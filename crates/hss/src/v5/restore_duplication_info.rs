@@ -79,7 +79,8 @@ pub struct RestoreDuplicationInfoRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The server to restore, whether to power it on afterwards and the disk mappings. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RestoreDuplicationRequestInfo>,
 }
@@ -179,7 +180,7 @@ impl RestoreDuplicationInfo {
         self
     }
 
-    /// Request body.
+    /// The server to restore, whether to power it on afterwards and the disk mappings.
     pub fn body(mut self, value: impl Into<models::RestoreDuplicationRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ResumePauseAiPoliciesRequest {
-    /// Request body. The JSON body.
+    /// Whether to enable the policies and their IDs. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ResumePauseAiPoliciesRequestInfo>,
 }
@@ -138,7 +138,7 @@ pub struct ResumePauseAiPolicies {
 }
 
 impl ResumePauseAiPolicies {
-    /// Request body.
+    /// Whether to enable the policies and their IDs.
     pub fn body(mut self, value: impl Into<models::ResumePauseAiPoliciesRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

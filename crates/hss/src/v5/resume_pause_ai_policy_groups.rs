@@ -67,7 +67,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ResumePauseAiPolicyGroupsRequest {
-    /// Request body. The JSON body.
+    /// Whether to enable the policy groups and their IDs. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ResumePauseAiPolicyGroupsRequestInfo>,
 }
@@ -139,7 +139,7 @@ pub struct ResumePauseAiPolicyGroups {
 }
 
 impl ResumePauseAiPolicyGroups {
-    /// Request body.
+    /// Whether to enable the policy groups and their IDs.
     pub fn body(mut self, value: impl Into<models::ResumePauseAiPolicyGroupsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

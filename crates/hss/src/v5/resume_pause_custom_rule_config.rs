@@ -65,7 +65,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ResumePauseCustomRuleConfigRequest {
-    /// Request body. The JSON body.
+    /// Whether to enable the custom rules and their IDs. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ResumePauseCustomRuleIdsRequestInfo>,
 }
@@ -137,7 +137,7 @@ pub struct ResumePauseCustomRuleConfig {
 }
 
 impl ResumePauseCustomRuleConfig {
-    /// Request body.
+    /// Whether to enable the custom rules and their IDs.
     pub fn body(mut self, value: impl Into<models::ResumePauseCustomRuleIdsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,7 @@ pub struct RetryTaskRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The task type and its cluster scan settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RetryTaskRequestBody>,
 }
@@ -177,7 +177,7 @@ impl RetryTask {
         self
     }
 
-    /// Request body.
+    /// The task type and its cluster scan settings.
     pub fn body(mut self, value: impl Into<models::RetryTaskRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

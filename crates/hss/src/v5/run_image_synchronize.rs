@@ -92,7 +92,7 @@ pub struct RunImageSynchronizeRequest {
     /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body. Required.
+    /// The type of images to synchronize. The JSON body. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RunImageSynchronizeRequestInfo>,
 }
@@ -201,7 +201,7 @@ impl RunImageSynchronize {
         self
     }
 
-    /// Request body. Required.
+    /// The type of images to synchronize. Required.
     pub fn body(mut self, value: impl Into<models::RunImageSynchronizeRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

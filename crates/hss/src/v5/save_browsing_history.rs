@@ -72,7 +72,7 @@ pub struct SaveBrowsingHistoryRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The action, the page path and the ID of the viewed item. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveBrowsingHistoryRequestInfo>,
 }
@@ -159,7 +159,7 @@ impl SaveBrowsingHistory {
         self
     }
 
-    /// Request body.
+    /// The action, the page path and the ID of the viewed item.
     pub fn body(mut self, value: impl Into<models::SaveBrowsingHistoryRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

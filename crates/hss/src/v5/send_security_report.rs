@@ -72,7 +72,7 @@ pub struct SendSecurityReportRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID and sub-ID of the report to send. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SendSecurityReportRequestInfo>,
 }
@@ -158,7 +158,7 @@ impl SendSecurityReport {
         self
     }
 
-    /// Request body.
+    /// The ID and sub-ID of the report to send.
     pub fn body(mut self, value: impl Into<models::SendSecurityReportRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

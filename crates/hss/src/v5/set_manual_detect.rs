@@ -77,7 +77,7 @@ pub struct SetManualDetectRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The type of manual check to start. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetManualDetectRequestInfo>,
 }
@@ -177,7 +177,7 @@ impl SetManualDetect {
         self
     }
 
-    /// Request body.
+    /// The type of manual check to start.
     pub fn body(mut self, value: impl Into<models::SetManualDetectRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

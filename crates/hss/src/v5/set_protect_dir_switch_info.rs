@@ -76,7 +76,7 @@ pub struct SetProtectDirSwitchInfoRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The protected directories and whether their protection is resumed or paused. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetProtectDirSwitchRequestInfo>,
 }
@@ -174,7 +174,7 @@ impl SetProtectDirSwitchInfo {
         self
     }
 
-    /// Request body.
+    /// The protected directories and whether their protection is resumed or paused.
     pub fn body(mut self, value: impl Into<models::SetProtectDirSwitchRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,7 @@ pub struct SetRaspSwitchRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the hosts and whether dynamic web tamper protection is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetRaspSwitchRequestInfo>,
 }
@@ -175,7 +175,7 @@ impl SetRaspSwitch {
         self
     }
 
-    /// Request body.
+    /// IDs of the hosts and whether dynamic web tamper protection is enabled.
     pub fn body(mut self, value: impl Into<models::SetRaspSwitchRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct SetRemoteBackupInfoRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether remote backup is enabled, the backup address and the ID of the backup server. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetRemoteBackupInfoRequestInfo>,
 }
@@ -175,7 +176,7 @@ impl SetRemoteBackupInfo {
         self
     }
 
-    /// Request body.
+    /// Whether remote backup is enabled, the backup address and the ID of the backup server.
     pub fn body(mut self, value: impl Into<models::SetRemoteBackupInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,8 @@ pub struct SetTwoFactorLoginConfigRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether two-factor login is enabled, the authentication type, the SMN topic and the IDs of
+    /// the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetTwoFactorLoginConfigRequestBody>,
 }
@@ -161,7 +162,8 @@ impl SetTwoFactorLoginConfig {
         self
     }
 
-    /// Request body.
+    /// Whether two-factor login is enabled, the authentication type, the SMN topic and the IDs of
+    /// the hosts.
     pub fn body(mut self, value: impl Into<models::SetTwoFactorLoginConfigRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

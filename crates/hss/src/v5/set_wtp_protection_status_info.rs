@@ -77,7 +77,8 @@ pub struct SetWtpProtectionStatusInfoRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether protection is enabled, the IDs of the hosts, and the billing mode and quota. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetWtpProtectionStatusRequestInfo>,
 }
@@ -176,7 +177,7 @@ impl SetWtpProtectionStatusInfo {
         self
     }
 
-    /// Request body.
+    /// Whether protection is enabled, the IDs of the hosts, and the billing mode and quota.
     pub fn body(mut self, value: impl Into<models::SetWtpProtectionStatusRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

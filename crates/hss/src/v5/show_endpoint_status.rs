@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowEndpointStatusRequest {
-    /// Request body. The JSON body.
+    /// IDs of the hosts and VPCs to check. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::QueryVpcCondition>,
 }
@@ -125,7 +125,7 @@ pub struct ShowEndpointStatus {
 }
 
 impl ShowEndpointStatus {
-    /// Request body.
+    /// IDs of the hosts and VPCs to check.
     pub fn body(mut self, value: impl Into<models::QueryVpcCondition>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -78,7 +78,8 @@ pub struct ShowImageSecurityReportStatisticRequest {
     /// Region ID, such as `cn-north-4`. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The images to include or a flag for all, and filters such as image type, vulnerability type,
+    /// scan status, name and version. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchExportSWRBaselineInfoRequestInfo>,
 }
@@ -194,7 +195,8 @@ impl ShowImageSecurityReportStatistic {
         self
     }
 
-    /// Request body.
+    /// The images to include or a flag for all, and filters such as image type, vulnerability type,
+    /// scan status, name and version.
     pub fn body(mut self, value: impl Into<models::BatchExportSWRBaselineInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

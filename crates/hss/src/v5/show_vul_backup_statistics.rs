@@ -70,7 +70,7 @@ pub struct ShowVulBackupStatisticsRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The vulnerabilities and hosts concerned by the handling operation. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::VulBackupStatisticsRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl ShowVulBackupStatistics {
         self
     }
 
-    /// Request body.
+    /// The vulnerabilities and hosts concerned by the handling operation.
     pub fn body(mut self, value: impl Into<models::VulBackupStatisticsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

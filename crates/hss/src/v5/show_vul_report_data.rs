@@ -71,7 +71,8 @@ pub struct ShowVulReportDataRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Filters for the report, such as asset importance, server group, host, severity and handling
+    /// status. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::VulReportRequestBody>,
 }
@@ -158,7 +159,8 @@ impl ShowVulReportData {
         self
     }
 
-    /// Request body.
+    /// Filters for the report, such as asset importance, server group, host, severity and handling
+    /// status.
     pub fn body(mut self, value: impl Into<models::VulReportRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

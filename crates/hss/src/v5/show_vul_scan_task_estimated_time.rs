@@ -69,7 +69,7 @@ pub struct ShowVulScanTaskEstimatedTimeRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The manual scan type, the host range and the agent IDs. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ShowVulScanTaskEstimatedTimeRequestInfo>,
 }
@@ -148,7 +148,7 @@ impl ShowVulScanTaskEstimatedTime {
         self
     }
 
-    /// Request body.
+    /// The manual scan type, the host range and the agent IDs.
     pub fn body(
         mut self,
         value: impl Into<models::ShowVulScanTaskEstimatedTimeRequestInfo>,

@@ -70,7 +70,7 @@ pub struct StartAutoKillVirusStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether malicious programs are isolated and removed automatically. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAutoKillVirusStatusRequestInfo>,
 }
@@ -147,7 +147,7 @@ impl StartAutoKillVirusStatus {
         self
     }
 
-    /// Request body.
+    /// Whether malicious programs are isolated and removed automatically.
     pub fn body(mut self, value: impl Into<models::ChangeAutoKillVirusStatusRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct StartManualSecurityCheckRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The check content and the hosts to check, or a flag for all hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::StartManualSecurityCheckRequestInfo>,
 }
@@ -146,7 +146,7 @@ impl StartManualSecurityCheck {
         self
     }
 
-    /// Request body.
+    /// The check content and the hosts to check, or a flag for all hosts.
     pub fn body(mut self, value: impl Into<models::StartManualSecurityCheckRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -83,7 +83,8 @@ pub struct StartProtectionRequest {
     /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The OS, ransomware protection policy, and backup settings such as resources, policy and
+    /// cycle. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ProtectionInfoRequestInfo>,
 }
@@ -181,7 +182,8 @@ impl StartProtection {
         self
     }
 
-    /// Request body.
+    /// The OS, ransomware protection policy, and backup settings such as resources, policy and
+    /// cycle.
     pub fn body(mut self, value: impl Into<models::ProtectionInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

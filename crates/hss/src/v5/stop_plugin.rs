@@ -71,7 +71,7 @@ pub struct StopPluginRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The plug-in code and the hosts to stop it on, or a flag for all hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::PluginControlRequestBody>,
 }
@@ -157,7 +157,7 @@ impl StopPlugin {
         self
     }
 
-    /// Request body.
+    /// The plug-in code and the hosts to stop it on, or a flag for all hosts.
     pub fn body(mut self, value: impl Into<models::PluginControlRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

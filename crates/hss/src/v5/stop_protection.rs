@@ -78,7 +78,7 @@ pub struct StopProtectionRequest {
     /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The hosts and agents to unprotect and what protection to disable. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CloseProtectionInfoRequestInfo>,
 }
@@ -176,7 +176,7 @@ impl StopProtection {
         self
     }
 
-    /// Request body.
+    /// The hosts and agents to unprotect and what protection to disable.
     pub fn body(mut self, value: impl Into<models::CloseProtectionInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

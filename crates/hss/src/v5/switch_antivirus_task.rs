@@ -73,7 +73,7 @@ pub struct SwitchAntivirusTaskRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The scan task to cancel and the IDs of the hosts it is canceled on. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchAntivirusTaskRequestInfo>,
 }
@@ -159,7 +159,7 @@ impl SwitchAntivirusTask {
         self
     }
 
-    /// Request body.
+    /// The scan task to cancel and the IDs of the hosts it is canceled on.
     pub fn body(mut self, value: impl Into<models::SwitchAntivirusTaskRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,8 @@ pub struct SwitchAppWhitelistPolicyHostRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether the application whitelist is enabled and the policies and hosts it applies to. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchAppWhitelistPolicyHostRequestInfo>,
 }
@@ -159,7 +160,7 @@ impl SwitchAppWhitelistPolicyHost {
         self
     }
 
-    /// Request body.
+    /// Whether the application whitelist is enabled and the policies and hosts it applies to.
     pub fn body(
         mut self,
         value: impl Into<models::SwitchAppWhitelistPolicyHostRequestInfo>,

@@ -77,7 +77,7 @@ pub struct SwitchAppWhitelistPolicyLearnStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new learning status and the IDs of the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchAppWhitelistPolicyLearnStatusRequestInfo>,
 }
@@ -170,7 +170,7 @@ impl SwitchAppWhitelistPolicyLearnStatus {
         self
     }
 
-    /// Request body.
+    /// The new learning status and the IDs of the hosts.
     pub fn body(
         mut self,
         value: impl Into<models::SwitchAppWhitelistPolicyLearnStatusRequestInfo>,

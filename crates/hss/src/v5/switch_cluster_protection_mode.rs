@@ -72,7 +72,7 @@ pub struct SwitchClusterProtectionModeRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the clusters and the protection mode operation to apply. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchClusterProtectionModeRequestBody>,
 }
@@ -159,7 +159,7 @@ impl SwitchClusterProtectionMode {
         self
     }
 
-    /// Request body.
+    /// IDs of the clusters and the protection mode operation to apply.
     pub fn body(
         mut self,
         value: impl Into<models::SwitchClusterProtectionModeRequestBody>,

@@ -73,7 +73,8 @@ pub struct SwitchContainerProtectStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The protection version, billing mode and quota, the IDs of the container nodes and tags. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchContainerHostsProtectStatusRequestInfo>,
 }
@@ -160,7 +161,7 @@ impl SwitchContainerProtectStatus {
         self
     }
 
-    /// Request body.
+    /// The protection version, billing mode and quota, the IDs of the container nodes and tags.
     pub fn body(
         mut self,
         value: impl Into<models::SwitchContainerHostsProtectStatusRequestInfo>,

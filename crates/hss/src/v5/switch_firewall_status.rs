@@ -72,7 +72,7 @@ pub struct SwitchFirewallStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The firewall authorization status and the IDs of the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchFirewallStatusRequestInfo>,
 }
@@ -158,7 +158,7 @@ impl SwitchFirewallStatus {
         self
     }
 
-    /// Request body.
+    /// The firewall authorization status and the IDs of the hosts.
     pub fn body(mut self, value: impl Into<models::SwitchFirewallStatusRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

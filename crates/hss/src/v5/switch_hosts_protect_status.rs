@@ -77,7 +77,8 @@ pub struct SwitchHostsProtectStatusRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The protection version, billing mode and quota, the IDs of the hosts and tags. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchHostsProtectStatusRequestInfo>,
 }
@@ -175,7 +176,7 @@ impl SwitchHostsProtectStatus {
         self
     }
 
-    /// Request body.
+    /// The protection version, billing mode and quota, the IDs of the hosts and tags.
     pub fn body(mut self, value: impl Into<models::SwitchHostsProtectStatusRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

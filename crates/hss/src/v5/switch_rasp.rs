@@ -75,7 +75,8 @@ pub struct SwitchRaspRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The hosts, whether application protection is enabled, the application type, the policy,
+    /// automatic attachment and protected ports. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchRaspRequestInfo>,
 }
@@ -161,7 +162,8 @@ impl SwitchRasp {
         self
     }
 
-    /// Request body.
+    /// The hosts, whether application protection is enabled, the application type, the policy,
+    /// automatic attachment and protected ports.
     pub fn body(mut self, value: impl Into<models::SwitchRaspRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

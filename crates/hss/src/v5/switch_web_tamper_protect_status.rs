@@ -75,7 +75,8 @@ pub struct SwitchWebTamperProtectStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configuration type, whether to enable or disable, the billing mode, and the
+    /// configurations and quotas concerned. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SwitchWebTamperProtectStatusRequestBody>,
 }
@@ -162,7 +163,8 @@ impl SwitchWebTamperProtectStatus {
         self
     }
 
-    /// Request body.
+    /// The configuration type, whether to enable or disable, the billing mode, and the
+    /// configurations and quotas concerned.
     pub fn body(
         mut self,
         value: impl Into<models::SwitchWebTamperProtectStatusRequestBody>,

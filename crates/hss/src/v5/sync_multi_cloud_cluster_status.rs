@@ -69,7 +69,7 @@ pub struct SyncMultiCloudClusterStatusRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The clusters whose access status is synchronized and their total number. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::MultiCloudClusterSyncStatusRequestBody>,
 }
@@ -147,7 +147,7 @@ impl SyncMultiCloudClusterStatus {
         self
     }
 
-    /// Request body.
+    /// The clusters whose access status is synchronized and their total number.
     pub fn body(
         mut self,
         value: impl Into<models::MultiCloudClusterSyncStatusRequestBody>,

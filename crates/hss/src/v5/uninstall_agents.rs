@@ -71,7 +71,7 @@ pub struct UninstallAgentsRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the hosts whose agents are uninstalled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UninstallAgentsRequestInfo>,
 }
@@ -157,7 +157,7 @@ impl UninstallAgents {
         self
     }
 
-    /// Request body.
+    /// IDs of the hosts whose agents are uninstalled.
     pub fn body(mut self, value: impl Into<models::UninstallAgentsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

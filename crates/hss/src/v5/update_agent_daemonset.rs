@@ -79,7 +79,8 @@ pub struct UpdateAgentDaemonsetRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The agent version, cluster name, automatic upgrade flag, runtime and scheduling settings,
+    /// billing mode and protection type. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateDaemonsetRequestBody>,
 }
@@ -179,7 +180,8 @@ impl UpdateAgentDaemonset {
         self
     }
 
-    /// Request body.
+    /// The agent version, cluster name, automatic upgrade flag, runtime and scheduling settings,
+    /// billing mode and protection type.
     pub fn body(mut self, value: impl Into<models::UpdateDaemonsetRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

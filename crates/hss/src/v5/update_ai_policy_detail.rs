@@ -69,7 +69,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateAiPolicyDetailRequest {
-    /// Request body. The JSON body.
+    /// The ID, new name and content of the policy. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateAiPolicyDetailRequestInfo>,
 }
@@ -140,7 +140,7 @@ pub struct UpdateAiPolicyDetail {
 }
 
 impl UpdateAiPolicyDetail {
-    /// Request body.
+    /// The ID, new name and content of the policy.
     pub fn body(mut self, value: impl Into<models::UpdateAiPolicyDetailRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

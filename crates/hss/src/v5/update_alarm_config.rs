@@ -74,7 +74,8 @@ pub struct UpdateAlarmConfigRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The alarm type, SMN topic, daily and real-time alarm settings, alarm level and ignored event
+    /// classes. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateAlarmConfigRequestInfo>,
 }
@@ -163,7 +164,8 @@ impl UpdateAlarmConfig {
         self
     }
 
-    /// Request body.
+    /// The alarm type, SMN topic, daily and real-time alarm settings, alarm level and ignored event
+    /// classes.
     pub fn body(mut self, value: impl Into<models::UpdateAlarmConfigRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

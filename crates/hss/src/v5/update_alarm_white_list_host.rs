@@ -76,7 +76,8 @@ pub struct UpdateAlarmWhiteListHostRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the whitelist rule, its scope and the agents or instances it applies to. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateAlarmWhiteListRequestInfo>,
 }
@@ -174,7 +175,7 @@ impl UpdateAlarmWhiteListHost {
         self
     }
 
-    /// Request body.
+    /// The ID of the whitelist rule, its scope and the agents or instances it applies to.
     pub fn body(mut self, value: impl Into<models::UpdateAlarmWhiteListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

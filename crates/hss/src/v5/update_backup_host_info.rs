@@ -74,7 +74,7 @@ pub struct UpdateBackupHostInfoRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The host and the backup server IP address, port and backup directory. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateBackupHostRequestInfo>,
 }
@@ -160,7 +160,7 @@ impl UpdateBackupHostInfo {
         self
     }
 
-    /// Request body.
+    /// The host and the backup server IP address, port and backup directory.
     pub fn body(mut self, value: impl Into<models::UpdateBackupHostRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,8 @@ pub struct UpdateBackupPolicyInfoRequest {
     /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether the backup policy is enabled, its ID, retention settings and trigger schedule. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateBackupPolicyRequestInfo>,
 }
@@ -174,7 +175,7 @@ impl UpdateBackupPolicyInfo {
         self
     }
 
-    /// Request body.
+    /// Whether the backup policy is enabled, its ID, retention settings and trigger schedule.
     pub fn body(mut self, value: impl Into<models::UpdateBackupPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct UpdateContainerNetworkPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the network policy and its new name, namespace and content. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateNetworkPolicy>,
 }
@@ -175,7 +175,7 @@ impl UpdateContainerNetworkPolicy {
         self
     }
 
-    /// Request body.
+    /// The ID of the network policy and its new name, namespace and content.
     pub fn body(mut self, value: impl Into<models::UpdateNetworkPolicy>) -> Self {
         self.input.body = Some(value.into());
         self

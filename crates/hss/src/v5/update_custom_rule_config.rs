@@ -70,7 +70,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateCustomRuleConfigRequest {
-    /// Request body. The JSON body.
+    /// The rule ID and its new name, value and scope of all hosts or listed agents. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateCustomRuleConfigRequestInfo>,
 }
@@ -141,7 +141,7 @@ pub struct UpdateCustomRuleConfig {
 }
 
 impl UpdateCustomRuleConfig {
-    /// Request body.
+    /// The rule ID and its new name, value and scope of all hosts or listed agents.
     pub fn body(mut self, value: impl Into<models::UpdateCustomRuleConfigRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,8 @@ pub struct UpdateMultiCloudClustersRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The current expiration date, whether to upgrade, and the new kubeconfig of the clusters. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateMultiCloudClusterRequestBody>,
 }
@@ -173,7 +174,7 @@ impl UpdateMultiCloudClusters {
         self
     }
 
-    /// Request body.
+    /// The current expiration date, whether to upgrade, and the new kubeconfig of the clusters.
     pub fn body(mut self, value: impl Into<models::UpdateMultiCloudClusterRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -82,7 +82,7 @@ pub struct UpdatePolicyRequest {
     /// Policy name. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The new protection features of the policy and their settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdatePolicyRequestBody>,
 }
@@ -186,7 +186,7 @@ impl UpdatePolicy {
         self
     }
 
-    /// Request body.
+    /// The new protection features of the policy and their settings.
     pub fn body(mut self, value: impl Into<models::UpdatePolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -81,7 +81,8 @@ pub struct UpdateProtectionPolicyRequest {
     /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// Request body. The JSON body.
+    /// The policy ID and its new name, protection and deployment modes, bait protection status, and
+    /// protected and excluded directories. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateProtectionPolicyInfoRequestInfo>,
 }
@@ -179,7 +180,8 @@ impl UpdateProtectionPolicy {
         self
     }
 
-    /// Request body.
+    /// The policy ID and its new name, protection and deployment modes, bait protection status, and
+    /// protected and excluded directories.
     pub fn body(mut self, value: impl Into<models::UpdateProtectionPolicyInfoRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,8 @@ pub struct UpdateRegistryRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new API version, protocol, address, login credentials, namespace, connected cluster and
+    /// scan channel of the registry. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRegistryRequestBody>,
 }
@@ -168,7 +169,8 @@ impl UpdateRegistry {
         self
     }
 
-    /// Request body.
+    /// The new API version, protocol, address, login credentials, namespace, connected cluster and
+    /// scan channel of the registry.
     pub fn body(mut self, value: impl Into<models::UpdateRegistryRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,8 @@ pub struct UpdateSecurityCheckConfigRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The task ID, whether the check is enabled, its schedule, the check content and the IDs of
+    /// the hosts. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SecurityCheckConfigRequestInfo>,
 }
@@ -146,7 +147,8 @@ impl UpdateSecurityCheckConfig {
         self
     }
 
-    /// Request body.
+    /// The task ID, whether the check is enabled, its schedule, the check content and the IDs of
+    /// the hosts.
     pub fn body(mut self, value: impl Into<models::SecurityCheckConfigRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,8 @@ pub struct UpdateSecurityCheckPolicyGroupRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new group name, supported OS, check rules and policy details of the baseline policy. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SecurityCheckPolicyGroupInfoResponseInfo>,
 }
@@ -165,7 +166,7 @@ impl UpdateSecurityCheckPolicyGroup {
         self
     }
 
-    /// Request body.
+    /// The new group name, supported OS, check rules and policy details of the baseline policy.
     pub fn body(
         mut self,
         value: impl Into<models::SecurityCheckPolicyGroupInfoResponseInfo>,

@@ -88,7 +88,7 @@ pub struct UpdateSecurityGroupPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The policy ID and its new name and security groups. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateSecurityGroupPolicyRequestBody>,
 }
@@ -202,7 +202,7 @@ impl UpdateSecurityGroupPolicy {
         self
     }
 
-    /// Request body.
+    /// The policy ID and its new name and security groups.
     pub fn body(mut self, value: impl Into<models::UpdateSecurityGroupPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct UpdateSystemUserWhiteListRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The host and its new whitelisted system user names, with remarks. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateSystemUserWhiteListRequestInfo>,
 }
@@ -159,7 +159,7 @@ impl UpdateSystemUserWhiteList {
         self
     }
 
-    /// Request body.
+    /// The host and its new whitelisted system user names, with remarks.
     pub fn body(mut self, value: impl Into<models::UpdateSystemUserWhiteListRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -81,7 +81,8 @@ pub struct UpdateWebTamperHostPolicyRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The protected directories, scheduled shutdown, dynamic protection and privileged process
+    /// settings of the host. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateWebTamperHostPolicyRequestInfo>,
 }
@@ -184,7 +185,8 @@ impl UpdateWebTamperHostPolicy {
         self
     }
 
-    /// Request body.
+    /// The protected directories, scheduled shutdown, dynamic protection and privileged process
+    /// settings of the host.
     pub fn body(mut self, value: impl Into<models::UpdateWebTamperHostPolicyRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,8 @@ pub struct UpdateWebTamperProtectionConfigRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configuration ID and type with its new protection mode, processes, container settings
+    /// and protected directories. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateWebTamperProtectionConfigRequestInfo>,
 }
@@ -159,7 +160,8 @@ impl UpdateWebTamperProtectionConfig {
         self
     }
 
-    /// Request body.
+    /// The configuration ID and type with its new protection mode, processes, container settings
+    /// and protected directories.
     pub fn body(
         mut self,
         value: impl Into<models::UpdateWebTamperProtectionConfigRequestInfo>,

@@ -84,7 +84,7 @@ pub struct UpdateWebTamperRaspPathRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub host_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The path of the Tomcat bin directory. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateWebTamperRaspPathRequestInfo>,
 }
@@ -196,7 +196,7 @@ impl UpdateWebTamperRaspPath {
         self
     }
 
-    /// Request body.
+    /// The path of the Tomcat bin directory.
     pub fn body(mut self, value: impl Into<models::UpdateWebTamperRaspPathRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

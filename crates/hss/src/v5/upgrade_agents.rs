@@ -71,7 +71,8 @@ pub struct UpgradeAgentsRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The hosts to upgrade, or a flag for all hosts that match filters such as name, IP address,
+    /// version and OS. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpgradeAgentsRequestInfo>,
 }
@@ -157,7 +158,8 @@ impl UpgradeAgents {
         self
     }
 
-    /// Request body.
+    /// The hosts to upgrade, or a flag for all hosts that match filters such as name, IP address,
+    /// version and OS.
     pub fn body(mut self, value: impl Into<models::UpgradeAgentsRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct UploadReportLogoRequest {
     /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The logo image file to upload. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UploadReportLogoRequestBody>,
 }
@@ -162,7 +162,7 @@ impl UploadReportLogo {
         self
     }
 
-    /// Request body.
+    /// The logo image file to upload.
     pub fn body(mut self, value: impl Into<models::UploadReportLogoRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct BatchConfirmLiveCommandsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The command to confirm, the confirmation action and the IDs of the commands. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchConfirmLiveCommandsReq>,
 }
@@ -168,7 +168,7 @@ impl BatchConfirmLiveCommands {
         self
     }
 
-    /// Request body.
+    /// The command to confirm, the confirmation action and the IDs of the commands.
     pub fn body(mut self, value: impl Into<models::BatchConfirmLiveCommandsReq>) -> Self {
         self.input.body = Some(value.into());
         self

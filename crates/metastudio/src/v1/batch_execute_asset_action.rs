@@ -68,7 +68,7 @@ pub struct BatchExecuteAssetActionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The action to perform, the IDs of the assets and its parameters. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchAssetActionReq>,
 }
@@ -151,7 +151,7 @@ impl BatchExecuteAssetAction {
         self
     }
 
-    /// Request body.
+    /// The action to perform, the IDs of the assets and its parameters.
     pub fn body(mut self, value: impl Into<models::BatchAssetActionReq>) -> Self {
         self.input.body = Some(value.into());
         self

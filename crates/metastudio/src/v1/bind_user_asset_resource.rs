@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BindUserAssetResourceRequest {
-    /// Request body. The JSON body.
+    /// The ID of the asset and the business type of the resource to bind. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BindAssetResourceReq>,
 }
@@ -124,7 +124,7 @@ pub struct BindUserAssetResource {
 }
 
 impl BindUserAssetResource {
-    /// Request body.
+    /// The ID of the asset and the business type of the resource to bind.
     pub fn body(mut self, value: impl Into<models::BindAssetResourceReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,8 @@ pub struct CheckRecallKnowledgeLibraryRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The knowledge base and its type, the test query, and the number of results and score
+    /// threshold. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RecallKnowledgeLibraryRequestBody>,
 }
@@ -155,7 +156,8 @@ impl CheckRecallKnowledgeLibrary {
         self
     }
 
-    /// Request body.
+    /// The knowledge base and its type, the test query, and the number of results and score
+    /// threshold.
     pub fn body(mut self, value: impl Into<models::RecallKnowledgeLibraryRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

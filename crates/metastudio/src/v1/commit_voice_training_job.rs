@@ -72,7 +72,8 @@ pub struct CommitVoiceTrainingJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The voice training task: tag, description, speaker gender, voice name, language, contact
+    /// phone, user and output language. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CommitJobReq>,
 }
@@ -154,7 +155,8 @@ impl CommitVoiceTrainingJob {
         self
     }
 
-    /// Request body.
+    /// The voice training task: tag, description, speaker gender, voice name, language, contact
+    /// phone, user and output language.
     pub fn body(mut self, value: impl Into<models::CommitJobReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct ConfirmFileUploadRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The upload state of the file. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ConfirmFileUploadRequestBody>,
 }
@@ -161,7 +161,7 @@ impl ConfirmFileUpload {
         self
     }
 
-    /// Request body.
+    /// The upload state of the file.
     pub fn body(mut self, value: impl Into<models::ConfirmFileUploadRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct ConfirmSmarLiveRoomRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The confirmation action and the script version of the live room. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ConfirmSmarLiveRoomReq>,
 }
@@ -152,7 +152,7 @@ impl ConfirmSmarLiveRoom {
         self
     }
 
-    /// Request body.
+    /// The confirmation action and the script version of the live room.
     pub fn body(mut self, value: impl Into<models::ConfirmSmarLiveRoomReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -66,7 +66,8 @@ pub struct Create2DDigitalHumanVideoRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The script, avatar model, voice and video settings, shot scripts, output asset, background
+    /// music and review settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::Create2DDigitalHumanVideoReq>,
 }
@@ -150,7 +151,8 @@ impl Create2DDigitalHumanVideo {
         self
     }
 
-    /// Request body.
+    /// The script, avatar model, voice and video settings, shot scripts, output asset, background
+    /// music and review settings.
     pub fn body(mut self, value: impl Into<models::Create2DDigitalHumanVideoReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,8 @@ pub struct Create2dModelTrainingJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The training task: name, contact, command message, number of video parts, background
+    /// replacement, batch name and tags. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::Create2dModelTrainingJobReq>,
 }
@@ -150,7 +151,8 @@ impl Create2dModelTrainingJob {
         self
     }
 
-    /// Request body.
+    /// The training task: name, contact, command message, number of video parts, background
+    /// replacement, batch name and tags.
     pub fn body(mut self, value: impl Into<models::Create2dModelTrainingJobReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct CreateActiveCodeRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application and room the code is for and how long it stays valid. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateActiveCodeReq>,
 }
@@ -152,7 +152,7 @@ impl CreateActiveCode {
         self
     }
 
-    /// Request body.
+    /// The application and room the code is for and how long it stays valid.
     pub fn body(mut self, value: impl Into<models::CreateActiveCodeReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -65,7 +65,8 @@ pub struct CreateAssetByReplicationInfoRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The asset to copy, its asset information, encryption details and expiration time. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ReplicationAssetInfo>,
 }
@@ -139,7 +140,7 @@ impl CreateAssetByReplicationInfo {
         self
     }
 
-    /// Request body.
+    /// The asset to copy, its asset information, encryption details and expiration time.
     pub fn body(mut self, value: impl Into<models::ReplicationAssetInfo>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,8 @@ pub struct CreateAsyncTtsJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The text to synthesize, the voice asset, speed, pitch, volume, audio format and whether to
+    /// return timestamps. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateAsyncTtsJobRequestBody>,
 }
@@ -156,7 +157,8 @@ impl CreateAsyncTtsJob {
         self
     }
 
-    /// Request body.
+    /// The text to synthesize, the voice asset, speed, pitch, volume, audio format and whether to
+    /// return timestamps.
     pub fn body(mut self, value: impl Into<models::CreateAsyncTtsJobRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

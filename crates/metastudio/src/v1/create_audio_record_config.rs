@@ -69,7 +69,8 @@ pub struct CreateAudioRecordConfigRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The OBS bucket and endpoint for recordings and whether audio recording is enabled. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateAudioRecordConfigReq>,
 }
@@ -152,7 +153,7 @@ impl CreateAudioRecordConfig {
         self
     }
 
-    /// Request body.
+    /// The OBS bucket and endpoint for recordings and whether audio recording is enabled.
     pub fn body(mut self, value: impl Into<models::CreateAudioRecordConfigReq>) -> Self {
         self.input.body = Some(value.into());
         self

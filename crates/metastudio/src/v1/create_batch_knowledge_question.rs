@@ -71,7 +71,7 @@ pub struct CreateBatchKnowledgeQuestionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The intent the questions belong to and the questions to create. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateBatchKnowledgeQuestionReq>,
 }
@@ -155,7 +155,7 @@ impl CreateBatchKnowledgeQuestion {
         self
     }
 
-    /// Request body.
+    /// The intent the questions belong to and the questions to create.
     pub fn body(mut self, value: impl Into<models::CreateBatchKnowledgeQuestionReq>) -> Self {
         self.input.body = Some(value.into());
         self

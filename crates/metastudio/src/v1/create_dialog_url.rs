@@ -68,7 +68,7 @@ pub struct CreateDialogUrlRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The room and application for the dialog link. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateDialogUrlReq>,
 }
@@ -151,7 +151,7 @@ impl CreateDialogUrl {
         self
     }
 
-    /// Request body.
+    /// The room and application for the dialog link.
     pub fn body(mut self, value: impl Into<models::CreateDialogUrlReq>) -> Self {
         self.input.body = Some(value.into());
         self

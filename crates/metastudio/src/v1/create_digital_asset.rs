@@ -77,7 +77,8 @@ pub struct CreateDigitalAssetRequest {
     /// Internal digital human token.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_mss_authorization: Option<String>,
-    /// Request body. The JSON body.
+    /// The asset: name, description, type, review settings, tags, extra metadata, system properties
+    /// and sharing settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateDigitalAssetRequestBody>,
 }
@@ -170,7 +171,8 @@ impl CreateDigitalAsset {
         self
     }
 
-    /// Request body.
+    /// The asset: name, description, type, review settings, tags, extra metadata, system properties
+    /// and sharing settings.
     pub fn body(mut self, value: impl Into<models::CreateDigitalAssetRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,8 @@ pub struct CreateDigitalHumanBusinessCardRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The business card type and template, the card text and image, the introduction text or audio
+    /// and the voice asset. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateDigitalHumanBusinessCardReq>,
 }
@@ -155,7 +156,8 @@ impl CreateDigitalHumanBusinessCard {
         self
     }
 
-    /// Request body.
+    /// The business card type and template, the card text and image, the introduction text or audio
+    /// and the voice asset.
     pub fn body(mut self, value: impl Into<models::CreateDigitalHumanBusinessCardReq>) -> Self {
         self.input.body = Some(value.into());
         self

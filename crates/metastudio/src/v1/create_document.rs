@@ -71,7 +71,7 @@ pub struct CreateDocumentRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The document file to upload. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateDocumentRequestBody>,
 }
@@ -175,7 +175,7 @@ impl CreateDocument {
         self
     }
 
-    /// Request body.
+    /// The document file to upload.
     pub fn body(mut self, value: impl Into<models::CreateDocumentRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

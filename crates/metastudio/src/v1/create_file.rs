@@ -88,7 +88,8 @@ pub struct CreateFileRequest {
     /// characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body. Required.
+    /// The file name, MD5, size and type, and the asset and file category it belongs to. The JSON
+    /// body. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::FilesCreateReq>,
 }
@@ -172,7 +173,7 @@ impl CreateFile {
         self
     }
 
-    /// Request body. Required.
+    /// The file name, MD5, size and type, and the asset and file category it belongs to. Required.
     pub fn body(mut self, value: impl Into<models::FilesCreateReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct CreateHotQuestionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application, the hot question text and its language. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateHotQuestionReq>,
 }
@@ -151,7 +151,7 @@ impl CreateHotQuestion {
         self
     }
 
-    /// Request body.
+    /// The application, the hot question text and its language.
     pub fn body(mut self, value: impl Into<models::CreateHotQuestionReq>) -> Self {
         self.input.body = Some(value.into());
         self

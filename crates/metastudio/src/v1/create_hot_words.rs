@@ -68,7 +68,8 @@ pub struct CreateHotWordsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The hot word type, the application and the hot words for each speech recognition engine. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateHotWordsReq>,
 }
@@ -151,7 +152,7 @@ impl CreateHotWords {
         self
     }
 
-    /// Request body.
+    /// The hot word type, the application and the hot words for each speech recognition engine.
     pub fn body(mut self, value: impl Into<models::CreateHotWordsReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,8 @@ pub struct CreateInstructionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The instruction: name, description, content, instruction set, slots and reply phrases. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInstructionReq>,
 }
@@ -153,7 +154,7 @@ impl CreateInstruction {
         self
     }
 
-    /// Request body.
+    /// The instruction: name, description, content, instruction set, slots and reply phrases.
     pub fn body(mut self, value: impl Into<models::CreateInstructionReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,7 @@ pub struct CreateInstructionLibraryRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the instruction set. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInstructionLibraryReq>,
 }
@@ -150,7 +150,7 @@ impl CreateInstructionLibrary {
         self
     }
 
-    /// Request body.
+    /// The name of the instruction set.
     pub fn body(mut self, value: impl Into<models::CreateInstructionLibraryReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct CreateIntentAndQuestionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The intent name and answer, the skill it belongs to and its questions. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateIntentAndQuestionReq>,
 }
@@ -155,7 +155,7 @@ impl CreateIntentAndQuestion {
         self
     }
 
-    /// Request body.
+    /// The intent name and answer, the skill it belongs to and its questions.
     pub fn body(mut self, value: impl Into<models::CreateIntentAndQuestionReq>) -> Self {
         self.input.body = Some(value.into());
         self

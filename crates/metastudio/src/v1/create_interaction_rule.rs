@@ -70,7 +70,8 @@ pub struct CreateInteractionRuleRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The rule name, the event type, the condition that triggers it and the triggered action. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInteractionRuleReq>,
 }
@@ -153,7 +154,7 @@ impl CreateInteractionRule {
         self
     }
 
-    /// Request body.
+    /// The rule name, the event type, the condition that triggers it and the triggered action.
     pub fn body(mut self, value: impl Into<models::CreateInteractionRuleReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,7 @@ pub struct CreateInteractionRuleGroupRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the rule library and its interaction rules. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::InteractionRuleGroup>,
 }
@@ -151,7 +151,7 @@ impl CreateInteractionRuleGroup {
         self
     }
 
-    /// Request body.
+    /// The name of the rule library and its interaction rules.
     pub fn body(mut self, value: impl Into<models::InteractionRuleGroup>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct CreateInteractiveChatRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The role, the message to send, the session ID and the language. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInteractiveChatReq>,
 }
@@ -152,7 +152,7 @@ impl CreateInteractiveChat {
         self
     }
 
-    /// Request body.
+    /// The role, the message to send, the session ID and the language.
     pub fn body(mut self, value: impl Into<models::CreateInteractiveChatReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct CreateKnowledgeIntentRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The intent name, its answer and the skill it belongs to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateKnowledgeIntentReq>,
 }
@@ -155,7 +155,7 @@ impl CreateKnowledgeIntent {
         self
     }
 
-    /// Request body.
+    /// The intent name, its answer and the skill it belongs to.
     pub fn body(mut self, value: impl Into<models::CreateKnowledgeIntentReq>) -> Self {
         self.input.body = Some(value.into());
         self

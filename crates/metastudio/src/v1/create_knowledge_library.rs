@@ -69,7 +69,8 @@ pub struct CreateKnowledgeLibraryRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The knowledge base name, language, type, and the number of results and score threshold for
+    /// recall. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateKnowledgeLibraryReq>,
 }
@@ -152,7 +153,8 @@ impl CreateKnowledgeLibrary {
         self
     }
 
-    /// Request body.
+    /// The knowledge base name, language, type, and the number of results and score threshold for
+    /// recall.
     pub fn body(mut self, value: impl Into<models::CreateKnowledgeLibraryReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct CreateKnowledgeQuestionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The question text and the intent it belongs to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateKnowledgeQuestionReq>,
 }
@@ -152,7 +152,7 @@ impl CreateKnowledgeQuestion {
         self
     }
 
-    /// Request body.
+    /// The question text and the intent it belongs to.
     pub fn body(mut self, value: impl Into<models::CreateKnowledgeQuestionReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct CreateKnowledgeSkillRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The skill name and identifier. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateKnowledgeSkillReq>,
 }
@@ -154,7 +154,7 @@ impl CreateKnowledgeSkill {
         self
     }
 
-    /// Request body.
+    /// The skill name and identifier.
     pub fn body(mut self, value: impl Into<models::CreateKnowledgeSkillReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,8 @@ pub struct CreateLargeFileRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The file name, size and type, the asset and file category, and the number of upload parts.
+    /// The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::LargeFilesCreateReq>,
 }
@@ -153,7 +154,7 @@ impl CreateLargeFile {
         self
     }
 
-    /// Request body.
+    /// The file name, size and type, the asset and file category, and the number of upload parts.
     pub fn body(mut self, value: impl Into<models::LargeFilesCreateReq>) -> Self {
         self.input.body = Some(value.into());
         self

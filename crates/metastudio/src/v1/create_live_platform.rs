@@ -69,7 +69,7 @@ pub struct CreateLivePlatformRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The platform name, its authentication settings and callback settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateLivePlatformReq>,
 }
@@ -152,7 +152,7 @@ impl CreateLivePlatform {
         self
     }
 
-    /// Request body.
+    /// The platform name, its authentication settings and callback settings.
     pub fn body(mut self, value: impl Into<models::CreateLivePlatformReq>) -> Self {
         self.input.body = Some(value.into());
         self

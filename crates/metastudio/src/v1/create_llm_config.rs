@@ -69,7 +69,7 @@ pub struct CreateLlmConfigRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configuration name, model endpoint URL, API key and model. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateLlmConfigReq>,
 }
@@ -152,7 +152,7 @@ impl CreateLlmConfig {
         self
     }
 
-    /// Request body.
+    /// The configuration name, model endpoint URL, API key and model.
     pub fn body(mut self, value: impl Into<models::CreateLlmConfigReq>) -> Self {
         self.input.body = Some(value.into());
         self

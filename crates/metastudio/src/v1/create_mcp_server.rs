@@ -68,7 +68,8 @@ pub struct CreateMcpServerRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configuration name, MCP server URL and the name of the authentication header. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateMcpServerReq>,
 }
@@ -151,7 +152,7 @@ impl CreateMcpServer {
         self
     }
 
-    /// Request body.
+    /// The configuration name, MCP server URL and the name of the authentication header.
     pub fn body(mut self, value: impl Into<models::CreateMcpServerReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -64,7 +64,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateMetaStudioOrdersRequest {
-    /// Request body. The JSON body.
+    /// The cloud service products to order. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateMetaStudioOrdersReq>,
 }
@@ -136,7 +136,7 @@ pub struct CreateMetaStudioOrders {
 }
 
 impl CreateMetaStudioOrders {
-    /// Request body.
+    /// The cloud service products to order.
     pub fn body(mut self, value: impl Into<models::CreateMetaStudioOrdersReq>) -> Self {
         self.input.body = Some(value.into());
         self

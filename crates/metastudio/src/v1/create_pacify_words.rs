@@ -70,7 +70,8 @@ pub struct CreatePacifyWordsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application, the phrase type, the intent, the phrase text and its language. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreatePacifyWordsReq>,
 }
@@ -153,7 +154,7 @@ impl CreatePacifyWords {
         self
     }
 
-    /// Request body.
+    /// The application, the phrase type, the intent, the phrase text and its language.
     pub fn body(mut self, value: impl Into<models::CreatePacifyWordsReq>) -> Self {
         self.input.body = Some(value.into());
         self

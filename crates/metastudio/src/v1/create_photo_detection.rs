@@ -68,7 +68,7 @@ pub struct CreatePhotoDetectionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The photo of the person to check. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreatePhotoDetectionReq>,
 }
@@ -151,7 +151,7 @@ impl CreatePhotoDetection {
         self
     }
 
-    /// Request body.
+    /// The photo of the person to check.
     pub fn body(mut self, value: impl Into<models::CreatePhotoDetectionReq>) -> Self {
         self.input.body = Some(value.into());
         self

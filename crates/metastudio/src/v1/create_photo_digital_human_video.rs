@@ -70,7 +70,8 @@ pub struct CreatePhotoDigitalHumanVideoRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The script, person photo, voice and video settings, shot scripts, output asset, background
+    /// music and review settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreatePhotoDigitalHumanVideoReq>,
 }
@@ -154,7 +155,8 @@ impl CreatePhotoDigitalHumanVideo {
         self
     }
 
-    /// Request body.
+    /// The script, person photo, voice and video settings, shot scripts, output asset, background
+    /// music and review settings.
     pub fn body(mut self, value: impl Into<models::CreatePhotoDigitalHumanVideoReq>) -> Self {
         self.input.body = Some(value.into());
         self

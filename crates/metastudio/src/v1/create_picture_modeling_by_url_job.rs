@@ -69,7 +69,7 @@ pub struct CreatePictureModelingByUrlJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The URL of the photo, the style, the task name and the notification URL. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::PictureModelingByUrlReq>,
 }
@@ -153,7 +153,7 @@ impl CreatePictureModelingByUrlJob {
         self
     }
 
-    /// Request body.
+    /// The URL of the photo, the style, the task name and the notification URL.
     pub fn body(mut self, value: impl Into<models::PictureModelingByUrlReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,8 @@ pub struct CreatePictureModelingJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The photo file to model, the style, the task name and the notification URL. The
+    /// `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreatePictureModelingJobRequestBody>,
 }
@@ -167,7 +168,7 @@ impl CreatePictureModelingJob {
         self
     }
 
-    /// Request body.
+    /// The photo file to model, the style, the task name and the notification URL.
     pub fn body(mut self, value: impl Into<models::CreatePictureModelingJobRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

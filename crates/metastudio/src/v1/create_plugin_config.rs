@@ -67,7 +67,7 @@ pub struct CreatePluginConfigRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The plug-in provider and its API key. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreatePluginConfigReq>,
 }
@@ -150,7 +150,7 @@ impl CreatePluginConfig {
         self
     }
 
-    /// Request body.
+    /// The plug-in provider and its API key.
     pub fn body(mut self, value: impl Into<models::CreatePluginConfigReq>) -> Self {
         self.input.body = Some(value.into());
         self

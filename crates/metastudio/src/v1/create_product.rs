@@ -67,7 +67,8 @@ pub struct CreateProductRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The product: name, description, tags, cover, texts, assets and whether it is activated
+    /// automatically. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateProductRequestBody>,
 }
@@ -150,7 +151,8 @@ impl CreateProduct {
         self
     }
 
-    /// Request body.
+    /// The product: name, description, tags, cover, texts, assets and whether it is activated
+    /// automatically.
     pub fn body(mut self, value: impl Into<models::CreateProductRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

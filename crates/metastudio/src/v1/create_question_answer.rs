@@ -71,7 +71,7 @@ pub struct CreateQuestionAnswerRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The question, its answer, the knowledge base and similar questions. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateQuestionAnswerReq>,
 }
@@ -154,7 +154,7 @@ impl CreateQuestionAnswer {
         self
     }
 
-    /// Request body.
+    /// The question, its answer, the knowledge base and similar questions.
     pub fn body(mut self, value: impl Into<models::CreateQuestionAnswerReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,8 @@ pub struct CreateRobotRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application: name, type, room, robot type, language, tail silence time, question review
+    /// and third-party engine settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRobotReq>,
 }
@@ -151,7 +152,8 @@ impl CreateRobot {
         self
     }
 
-    /// Request body.
+    /// The application: name, type, room, robot type, language, tail silence time, question review
+    /// and third-party engine settings.
     pub fn body(mut self, value: impl Into<models::CreateRobotReq>) -> Self {
         self.input.body = Some(value.into());
         self

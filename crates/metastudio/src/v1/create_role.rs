@@ -71,7 +71,8 @@ pub struct CreateRoleRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The role: name, description, business scenarios, LLM source and configuration, plug-ins, MCP
+    /// servers and instruction set. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRoleReq>,
 }
@@ -154,7 +155,8 @@ impl CreateRole {
         self
     }
 
-    /// Request body.
+    /// The role: name, description, business scenarios, LLM source and configuration, plug-ins, MCP
+    /// servers and instruction set.
     pub fn body(mut self, value: impl Into<models::CreateRoleReq>) -> Self {
         self.input.body = Some(value.into());
         self

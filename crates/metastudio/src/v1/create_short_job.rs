@@ -70,7 +70,7 @@ pub struct CreateShortJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The task type and language. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateShortJobReq>,
 }
@@ -153,7 +153,7 @@ impl CreateShortJob {
         self
     }
 
-    /// Request body.
+    /// The task type and language.
     pub fn body(mut self, value: impl Into<models::CreateShortJobReq>) -> Self {
         self.input.body = Some(value.into());
         self

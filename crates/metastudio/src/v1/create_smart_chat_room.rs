@@ -67,7 +67,8 @@ pub struct CreateSmartChatRoomRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The dialog: name, description, video settings, avatar model, voice settings, application and
+    /// billing mode. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSmartChatRoomReq>,
 }
@@ -150,7 +151,8 @@ impl CreateSmartChatRoom {
         self
     }
 
-    /// Request body.
+    /// The dialog: name, description, video settings, avatar model, voice settings, application and
+    /// billing mode.
     pub fn body(mut self, value: impl Into<models::CreateSmartChatRoomReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,8 @@ pub struct CreateSmartLiveRoomRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The live room: name, description, type, scene scripts, interaction settings and rules, play
+    /// policy and video settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSmartLiveRoomReq>,
 }
@@ -150,7 +151,8 @@ impl CreateSmartLiveRoom {
         self
     }
 
-    /// Request body.
+    /// The live room: name, description, type, scene scripts, interaction settings and rules, play
+    /// policy and video settings.
     pub fn body(mut self, value: impl Into<models::CreateSmartLiveRoomReq>) -> Self {
         self.input.body = Some(value.into());
         self

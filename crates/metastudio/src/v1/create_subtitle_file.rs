@@ -66,7 +66,7 @@ pub struct CreateSubtitleFileRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The script and sequence number of the video and the callback settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSubtitleFileReq>,
 }
@@ -149,7 +149,7 @@ impl CreateSubtitleFile {
         self
     }
 
-    /// Request body.
+    /// The script and sequence number of the video and the callback settings.
     pub fn body(mut self, value: impl Into<models::CreateSubtitleFileReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,8 @@ pub struct CreateTrainingBasicJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The training task: tag, description, speaker gender, voice name, language, creation type,
+    /// contact phone and related job ID. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateTrainingJobReq>,
 }
@@ -155,7 +156,8 @@ impl CreateTrainingBasicJob {
         self
     }
 
-    /// Request body.
+    /// The training task: tag, description, speaker gender, voice name, language, creation type,
+    /// contact phone and related job ID.
     pub fn body(mut self, value: impl Into<models::CreateTrainingJobReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct CreateTtsAuditionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The text to read, the emotion, speed, pitch, volume, business type and style. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateTtsAuditionRequestBody>,
 }
@@ -164,7 +164,7 @@ impl CreateTtsAudition {
         self
     }
 
-    /// Request body.
+    /// The text to read, the emotion, speed, pitch, volume, business type and style.
     pub fn body(mut self, value: impl Into<models::CreateTtsAuditionRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

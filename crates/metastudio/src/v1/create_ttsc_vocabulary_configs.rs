@@ -71,7 +71,8 @@ pub struct CreateTtscVocabularyConfigsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The pronunciation entry: type, the word and its pronunciation, and the vocabulary group. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveTtscVocabularyConfigsRequestBody>,
 }
@@ -162,7 +163,7 @@ impl CreateTtscVocabularyConfigs {
         self
     }
 
-    /// Request body.
+    /// The pronunciation entry: type, the word and its pronunciation, and the vocabulary group.
     pub fn body(mut self, value: impl Into<models::SaveTtscVocabularyConfigsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct CreateTtscVocabularyGroupsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the vocabulary group. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveTtscVocabularyGroupsRequestBody>,
 }
@@ -151,7 +151,7 @@ impl CreateTtscVocabularyGroups {
         self
     }
 
-    /// Request body.
+    /// The name of the vocabulary group.
     pub fn body(mut self, value: impl Into<models::SaveTtscVocabularyGroupsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

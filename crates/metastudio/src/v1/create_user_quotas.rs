@@ -67,7 +67,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateUserQuotasRequest {
-    /// Request body. The JSON body.
+    /// The IAM user and the quotas to assign. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateUserQuotaInfo>,
 }
@@ -138,7 +138,7 @@ pub struct CreateUserQuotas {
 }
 
 impl CreateUserQuotas {
-    /// Request body.
+    /// The IAM user and the quotas to assign.
     pub fn body(mut self, value: impl Into<models::CreateUserQuotaInfo>) -> Self {
         self.input.body = Some(value.into());
         self

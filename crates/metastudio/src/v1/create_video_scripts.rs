@@ -65,7 +65,8 @@ pub struct CreateVideoScriptsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The script: name, description, view mode, avatar model and type, voice and video settings
+    /// and private data. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateVideoScriptsReq>,
 }
@@ -139,7 +140,8 @@ impl CreateVideoScripts {
         self
     }
 
-    /// Request body.
+    /// The script: name, description, view mode, avatar model and type, voice and video settings
+    /// and private data.
     pub fn body(mut self, value: impl Into<models::CreateVideoScriptsReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct CreateWelcomeSpeechRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application, the welcome speech and its language. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateWelcomeSpeechReq>,
 }
@@ -151,7 +151,7 @@ impl CreateWelcomeSpeech {
         self
     }
 
-    /// Request body.
+    /// The application, the welcome speech and its language.
     pub fn body(mut self, value: impl Into<models::CreateWelcomeSpeechReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -65,7 +65,7 @@ pub struct DeleteKnowledgeIntentRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the intents to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<String>>,
 }
@@ -138,7 +138,7 @@ impl DeleteKnowledgeIntent {
         self
     }
 
-    /// Request body.
+    /// IDs of the intents to delete.
     pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.body = Some(value.into());
         self

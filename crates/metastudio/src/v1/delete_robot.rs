@@ -63,7 +63,7 @@ pub struct DeleteRobotRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the applications to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<String>>,
 }
@@ -136,7 +136,7 @@ impl DeleteRobot {
         self
     }
 
-    /// Request body.
+    /// IDs of the applications to delete.
     pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -64,7 +64,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteTenantUserConfigurationRequest {
-    /// Request body. The JSON body.
+    /// The collections to remove from the tenant configuration. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteTenantUserConfigurationReq>,
 }
@@ -127,7 +127,7 @@ pub struct DeleteTenantUserConfiguration {
 }
 
 impl DeleteTenantUserConfiguration {
-    /// Request body.
+    /// The collections to remove from the tenant configuration.
     pub fn body(mut self, value: impl Into<models::DeleteTenantUserConfigurationReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct DeleteTtscVocabularyConfigsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the pronunciation configurations to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteTtscVocabularyConfigsRequestBody>,
 }
@@ -174,7 +174,7 @@ impl DeleteTtscVocabularyConfigs {
         self
     }
 
-    /// Request body.
+    /// IDs of the pronunciation configurations to delete.
     pub fn body(
         mut self,
         value: impl Into<models::DeleteTtscVocabularyConfigsRequestBody>,

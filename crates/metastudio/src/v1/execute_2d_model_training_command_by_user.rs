@@ -73,7 +73,8 @@ pub struct Execute2dModelTrainingCommandByUserRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The command to run, its message, review comments and the reason for the operation. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::Execute2dModelTrainingCommandByUserReq>,
 }
@@ -165,7 +166,7 @@ impl Execute2dModelTrainingCommandByUser {
         self
     }
 
-    /// Request body.
+    /// The command to run, its message, review comments and the reason for the operation.
     pub fn body(
         mut self,
         value: impl Into<models::Execute2dModelTrainingCommandByUserReq>,

@@ -75,7 +75,7 @@ pub struct ExecuteSmartLiveCommandRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The control command, its parameters and the review settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ControlSmartLiveReq>,
 }
@@ -176,7 +176,7 @@ impl ExecuteSmartLiveCommand {
         self
     }
 
-    /// Request body.
+    /// The control command, its parameters and the review settings.
     pub fn body(mut self, value: impl Into<models::ControlSmartLiveReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -78,7 +78,7 @@ pub struct ExecuteTransferAssetActionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The reason for the action. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::TransJobRejectBody>,
 }
@@ -176,7 +176,7 @@ impl ExecuteTransferAssetAction {
         self
     }
 
-    /// Request body.
+    /// The reason for the action.
     pub fn body(mut self, value: impl Into<models::TransJobRejectBody>) -> Self {
         self.input.body = Some(value.into());
         self

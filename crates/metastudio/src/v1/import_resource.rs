@@ -70,7 +70,7 @@ pub struct ImportResourceRequest {
     /// ID of the related business object, such as the `skill_id` for a Q&A template.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub business_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The file to import. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ImportResourceRequestBody>,
 }
@@ -157,7 +157,7 @@ impl ImportResource {
         self
     }
 
-    /// Request body.
+    /// The file to import.
     pub fn body(mut self, value: impl Into<models::ImportResourceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,7 @@ pub struct ListAssetSummaryRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the assets whose summaries are returned. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListAssetSummarysReq>,
 }
@@ -150,7 +150,7 @@ impl ListAssetSummary {
         self
     }
 
-    /// Request body.
+    /// IDs of the assets whose summaries are returned.
     pub fn body(mut self, value: impl Into<models::ListAssetSummarysReq>) -> Self {
         self.input.body = Some(value.into());
         self

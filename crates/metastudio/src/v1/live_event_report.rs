@@ -92,7 +92,7 @@ pub struct LiveEventReportRequest {
     /// Expiration time of the authentication key, as a Unix time in milliseconds.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_mss_expires_time: Option<i64>,
-    /// Request body. The JSON body.
+    /// The live room events to report, their total number and the review settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ReportLiveEventReq>,
 }
@@ -246,7 +246,7 @@ impl LiveEventReport {
         self
     }
 
-    /// Request body.
+    /// The live room events to report, their total number and the review settings.
     pub fn body(mut self, value: impl Into<models::ReportLiveEventReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct ResetActiveCodeRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether to clear the authentication credentials bound to the code. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ResetActiveCodeReq>,
 }
@@ -153,7 +153,7 @@ impl ResetActiveCode {
         self
     }
 
-    /// Request body.
+    /// Whether to clear the authentication credentials bound to the code.
     pub fn body(mut self, value: impl Into<models::ResetActiveCodeReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct SaveTtscTenantConfigsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The configuration ID, key and value. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveTtscTenantConfigsRequestBody>,
 }
@@ -151,7 +151,7 @@ impl SaveTtscTenantConfigs {
         self
     }
 
-    /// Request body.
+    /// The configuration ID, key and value.
     pub fn body(mut self, value: impl Into<models::SaveTtscTenantConfigsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,7 @@ pub struct SaveTtscVocabularyConfigsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new type, word, pronunciation and vocabulary group of the entry. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveTtscVocabularyConfigsRequestBody>,
 }
@@ -175,7 +175,7 @@ impl SaveTtscVocabularyConfigs {
         self
     }
 
-    /// Request body.
+    /// The new type, word, pronunciation and vocabulary group of the entry.
     pub fn body(mut self, value: impl Into<models::SaveTtscVocabularyConfigsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

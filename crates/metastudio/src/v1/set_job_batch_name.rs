@@ -67,7 +67,7 @@ pub struct SetJobBatchNameRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The batch name and the IDs of the tasks to put in it. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetJobBatchNameReq>,
 }
@@ -140,7 +140,7 @@ impl SetJobBatchName {
         self
     }
 
-    /// Request body.
+    /// The batch name and the IDs of the tasks to put in it.
     pub fn body(mut self, value: impl Into<models::SetJobBatchNameReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct SetProductAssetRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The asset and text items of the product and the action to apply to them. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ProductAssetReleation>,
 }
@@ -152,7 +152,7 @@ impl SetProductAsset {
         self
     }
 
-    /// Request body.
+    /// The asset and text items of the product and the action to apply to them.
     pub fn body(mut self, value: impl Into<models::ProductAssetReleation>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -64,7 +64,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SetTenantNoticeConfigurationRequest {
-    /// Request body. The JSON body.
+    /// The notification type, whether to send messages and the notification properties. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetTenantNoticeConfigurationReq>,
 }
@@ -136,7 +137,7 @@ pub struct SetTenantNoticeConfiguration {
 }
 
 impl SetTenantNoticeConfiguration {
-    /// Request body.
+    /// The notification type, whether to send messages and the notification properties.
     pub fn body(mut self, value: impl Into<models::SetTenantNoticeConfigurationReq>) -> Self {
         self.input.body = Some(value.into());
         self

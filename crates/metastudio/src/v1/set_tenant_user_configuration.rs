@@ -64,7 +64,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SetTenantUserConfigurationRequest {
-    /// Request body. The JSON body.
+    /// The collections to save in the tenant configuration. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetTenantUserConfigurationReq>,
 }
@@ -127,7 +127,7 @@ pub struct SetTenantUserConfiguration {
 }
 
 impl SetTenantUserConfiguration {
-    /// Request body.
+    /// The collections to save in the tenant configuration.
     pub fn body(mut self, value: impl Into<models::SetTenantUserConfigurationReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct SetTtscGroupAssetsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the assets that use the vocabulary group. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SetTtscGroupAssetsRequestBody>,
 }
@@ -166,7 +166,7 @@ impl SetTtscGroupAssets {
         self
     }
 
-    /// Request body.
+    /// IDs of the assets that use the vocabulary group.
     pub fn body(mut self, value: impl Into<models::SetTtscGroupAssetsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SignSpecialAgreementRequest {
-    /// Request body. The JSON body.
+    /// The agreement type and whether to sign it. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SpecialAgreementSignReq>,
 }
@@ -142,7 +142,7 @@ pub struct SignSpecialAgreement {
 }
 
 impl SignSpecialAgreement {
-    /// Request body.
+    /// The agreement type and whether to sign it.
     pub fn body(mut self, value: impl Into<models::SpecialAgreementSignReq>) -> Self {
         self.input.body = Some(value.into());
         self

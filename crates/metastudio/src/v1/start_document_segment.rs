@@ -67,7 +67,7 @@ pub struct StartDocumentSegmentRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the document to segment. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::StartDocumentSegmentTaskReq>,
 }
@@ -149,7 +149,7 @@ impl StartDocumentSegment {
         self
     }
 
-    /// Request body.
+    /// The ID of the document to segment.
     pub fn body(mut self, value: impl Into<models::StartDocumentSegmentTaskReq>) -> Self {
         self.input.body = Some(value.into());
         self

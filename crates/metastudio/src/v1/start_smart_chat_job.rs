@@ -74,7 +74,7 @@ pub struct StartSmartChatJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Extended parameters of the task. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SmartChatJobsReq>,
 }
@@ -167,7 +167,7 @@ impl StartSmartChatJob {
         self
     }
 
-    /// Request body.
+    /// Extended parameters of the task.
     pub fn body(mut self, value: impl Into<models::SmartChatJobsReq>) -> Self {
         self.input.body = Some(value.into());
         self

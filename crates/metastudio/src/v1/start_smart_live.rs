@@ -70,7 +70,8 @@ pub struct StartSmartLiveRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The video settings, play policy, stream output URLs and keys, callback URLs and settings,
+    /// and the view mode. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::StartSmartLiveReq>,
 }
@@ -153,7 +154,8 @@ impl StartSmartLive {
         self
     }
 
-    /// Request body.
+    /// The video settings, play policy, stream output URLs and keys, callback URLs and settings,
+    /// and the view mode.
     pub fn body(mut self, value: impl Into<models::StartSmartLiveReq>) -> Self {
         self.input.body = Some(value.into());
         self

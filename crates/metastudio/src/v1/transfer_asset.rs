@@ -68,7 +68,8 @@ pub struct TransferAssetRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The transfer type, the assets, the destination project, a memo, and acceptance, activation
+    /// and billing options. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::TransferAssetReq>,
 }
@@ -151,7 +152,8 @@ impl TransferAsset {
         self
     }
 
-    /// Request body.
+    /// The transfer type, the assets, the destination project, a memo, and acceptance, activation
+    /// and billing options.
     pub fn body(mut self, value: impl Into<models::TransferAssetReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,8 @@ pub struct Update2dModelTrainingJobRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new task name, contact, command message, number of video parts, background replacement,
+    /// batch name and tags. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::Update2dModelTrainingJobReq>,
 }
@@ -164,7 +165,8 @@ impl Update2dModelTrainingJob {
         self
     }
 
-    /// Request body.
+    /// The new task name, contact, command message, number of video parts, background replacement,
+    /// batch name and tags.
     pub fn body(mut self, value: impl Into<models::Update2dModelTrainingJobReq>) -> Self {
         self.input.body = Some(value.into());
         self

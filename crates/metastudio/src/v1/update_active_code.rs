@@ -70,7 +70,7 @@ pub struct UpdateActiveCodeRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new validity period of the activation code. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateActiveCodeReq>,
 }
@@ -153,7 +153,7 @@ impl UpdateActiveCode {
         self
     }
 
-    /// Request body.
+    /// The new validity period of the activation code.
     pub fn body(mut self, value: impl Into<models::UpdateActiveCodeReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct UpdateBatchKnowledgeQuestionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The questions to modify. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateBatchKnowledgeQuestionReq>,
 }
@@ -154,7 +154,7 @@ impl UpdateBatchKnowledgeQuestion {
         self
     }
 
-    /// Request body.
+    /// The questions to modify.
     pub fn body(mut self, value: impl Into<models::UpdateBatchKnowledgeQuestionReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -65,7 +65,8 @@ pub struct UpdateDialogReportConfigRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The OBS bucket and endpoint for reports and whether dialog result reporting is enabled. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateDialogReportConfigReq>,
 }
@@ -139,7 +140,7 @@ impl UpdateDialogReportConfig {
         self
     }
 
-    /// Request body.
+    /// The OBS bucket and endpoint for reports and whether dialog result reporting is enabled.
     pub fn body(mut self, value: impl Into<models::UpdateDialogReportConfigReq>) -> Self {
         self.input.body = Some(value.into());
         self

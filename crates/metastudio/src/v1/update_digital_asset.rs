@@ -70,7 +70,8 @@ pub struct UpdateDigitalAssetRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, description, type, state, review settings, tags, extra metadata and system
+    /// properties of the asset. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateDigitalAssetRequestBody>,
 }
@@ -153,7 +154,8 @@ impl UpdateDigitalAsset {
         self
     }
 
-    /// Request body.
+    /// The new name, description, type, state, review settings, tags, extra metadata and system
+    /// properties of the asset.
     pub fn body(mut self, value: impl Into<models::UpdateDigitalAssetRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

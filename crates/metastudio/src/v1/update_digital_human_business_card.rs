@@ -75,7 +75,8 @@ pub struct UpdateDigitalHumanBusinessCardRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new business card type and template, card text and image, introduction and voice
+    /// settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateDigitalHumanBusinessCardReq>,
 }
@@ -167,7 +168,8 @@ impl UpdateDigitalHumanBusinessCard {
         self
     }
 
-    /// Request body.
+    /// The new business card type and template, card text and image, introduction and voice
+    /// settings.
     pub fn body(mut self, value: impl Into<models::CreateDigitalHumanBusinessCardReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct UpdateDocumentRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The new document file. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateDocumentRequestBody>,
 }
@@ -165,7 +165,7 @@ impl UpdateDocument {
         self
     }
 
-    /// Request body.
+    /// The new document file.
     pub fn body(mut self, value: impl Into<models::UpdateDocumentRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

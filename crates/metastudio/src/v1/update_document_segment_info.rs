@@ -68,7 +68,7 @@ pub struct UpdateDocumentSegmentInfoRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The document, the segment ID and index, and the new segment text. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateDocumentSegmentReq>,
 }
@@ -150,7 +150,7 @@ impl UpdateDocumentSegmentInfo {
         self
     }
 
-    /// Request body.
+    /// The document, the segment ID and index, and the new segment text.
     pub fn body(mut self, value: impl Into<models::UpdateDocumentSegmentReq>) -> Self {
         self.input.body = Some(value.into());
         self

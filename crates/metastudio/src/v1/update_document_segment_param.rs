@@ -71,7 +71,7 @@ pub struct UpdateDocumentSegmentParamRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The segmentation method, chunk size and type and the separators. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DocumentSegmentParam>,
 }
@@ -162,7 +162,7 @@ impl UpdateDocumentSegmentParam {
         self
     }
 
-    /// Request body.
+    /// The segmentation method, chunk size and type and the separators.
     pub fn body(mut self, value: impl Into<models::DocumentSegmentParam>) -> Self {
         self.input.body = Some(value.into());
         self

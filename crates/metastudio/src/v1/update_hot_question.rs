@@ -70,7 +70,7 @@ pub struct UpdateHotQuestionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new text of the hot question. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateHotQuestionReq>,
 }
@@ -153,7 +153,7 @@ impl UpdateHotQuestion {
         self
     }
 
-    /// Request body.
+    /// The new text of the hot question.
     pub fn body(mut self, value: impl Into<models::UpdateHotQuestionReq>) -> Self {
         self.input.body = Some(value.into());
         self

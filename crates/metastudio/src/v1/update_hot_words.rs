@@ -71,7 +71,7 @@ pub struct UpdateHotWordsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The hot word type and the hot words for each speech recognition engine. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateHotWordsReq>,
 }
@@ -162,7 +162,7 @@ impl UpdateHotWords {
         self
     }
 
-    /// Request body.
+    /// The hot word type and the hot words for each speech recognition engine.
     pub fn body(mut self, value: impl Into<models::UpdateHotWordsReq>) -> Self {
         self.input.body = Some(value.into());
         self

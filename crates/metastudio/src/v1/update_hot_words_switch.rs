@@ -68,7 +68,7 @@ pub struct UpdateHotWordsSwitchRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application and whether the hot word feature is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateHotWordsSwitchReq>,
 }
@@ -150,7 +150,7 @@ impl UpdateHotWordsSwitch {
         self
     }
 
-    /// Request body.
+    /// The application and whether the hot word feature is enabled.
     pub fn body(mut self, value: impl Into<models::UpdateHotWordsSwitchReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,8 @@ pub struct UpdateInstructionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, description, content, slots and reply phrases of the instruction. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateInstructionReq>,
 }
@@ -152,7 +153,7 @@ impl UpdateInstruction {
         self
     }
 
-    /// Request body.
+    /// The new name, description, content, slots and reply phrases of the instruction.
     pub fn body(mut self, value: impl Into<models::UpdateInstructionReq>) -> Self {
         self.input.body = Some(value.into());
         self

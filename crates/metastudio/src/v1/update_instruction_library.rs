@@ -71,7 +71,7 @@ pub struct UpdateInstructionLibraryRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name of the instruction set. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateInstructionLibraryReq>,
 }
@@ -165,7 +165,7 @@ impl UpdateInstructionLibrary {
         self
     }
 
-    /// Request body.
+    /// The new name of the instruction set.
     pub fn body(mut self, value: impl Into<models::UpdateInstructionLibraryReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct UpdateInteractionRuleRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, event type, trigger condition and action of the rule. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInteractionRuleReq>,
 }
@@ -167,7 +167,7 @@ impl UpdateInteractionRule {
         self
     }
 
-    /// Request body.
+    /// The new name, event type, trigger condition and action of the rule.
     pub fn body(mut self, value: impl Into<models::CreateInteractionRuleReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct UpdateInteractionRuleGroupRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name and interaction rules of the library. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::InteractionRuleGroup>,
 }
@@ -163,7 +163,7 @@ impl UpdateInteractionRuleGroup {
         self
     }
 
-    /// Request body.
+    /// The new name and interaction rules of the library.
     pub fn body(mut self, value: impl Into<models::InteractionRuleGroup>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct UpdateKnowledgeIntentRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name and answer of the intent. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateKnowledgeIntentReq>,
 }
@@ -154,7 +154,7 @@ impl UpdateKnowledgeIntent {
         self
     }
 
-    /// Request body.
+    /// The new name and answer of the intent.
     pub fn body(mut self, value: impl Into<models::UpdateKnowledgeIntentReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct UpdateKnowledgeLibraryRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, number of results and score threshold of the knowledge base. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateKnowledgeLibraryReq>,
 }
@@ -161,7 +161,7 @@ impl UpdateKnowledgeLibrary {
         self
     }
 
-    /// Request body.
+    /// The new name, number of results and score threshold of the knowledge base.
     pub fn body(mut self, value: impl Into<models::UpdateKnowledgeLibraryReq>) -> Self {
         self.input.body = Some(value.into());
         self

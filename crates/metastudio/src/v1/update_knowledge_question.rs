@@ -72,7 +72,7 @@ pub struct UpdateKnowledgeQuestionRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new question text. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateKnowledgeQuestionReq>,
 }
@@ -154,7 +154,7 @@ impl UpdateKnowledgeQuestion {
         self
     }
 
-    /// Request body.
+    /// The new question text.
     pub fn body(mut self, value: impl Into<models::UpdateKnowledgeQuestionReq>) -> Self {
         self.input.body = Some(value.into());
         self

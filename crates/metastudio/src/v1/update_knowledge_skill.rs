@@ -72,7 +72,7 @@ pub struct UpdateKnowledgeSkillRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name and identifier of the skill. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateKnowledgeSkillReq>,
 }
@@ -154,7 +154,7 @@ impl UpdateKnowledgeSkill {
         self
     }
 
-    /// Request body.
+    /// The new name and identifier of the skill.
     pub fn body(mut self, value: impl Into<models::UpdateKnowledgeSkillReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct UpdateLivePlatformRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, authentication settings and callback settings of the platform. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateLivePlatformReq>,
 }
@@ -163,7 +163,7 @@ impl UpdateLivePlatform {
         self
     }
 
-    /// Request body.
+    /// The new name, authentication settings and callback settings of the platform.
     pub fn body(mut self, value: impl Into<models::UpdateLivePlatformReq>) -> Self {
         self.input.body = Some(value.into());
         self

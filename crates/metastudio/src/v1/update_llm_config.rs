@@ -70,7 +70,7 @@ pub struct UpdateLlmConfigRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, model endpoint URL, API key and model of the configuration. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateLlmConfigReq>,
 }
@@ -152,7 +152,7 @@ impl UpdateLlmConfig {
         self
     }
 
-    /// Request body.
+    /// The new name, model endpoint URL, API key and model of the configuration.
     pub fn body(mut self, value: impl Into<models::UpdateLlmConfigReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,8 @@ pub struct UpdateMcpServerRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, MCP server URL and authentication header name of the configuration. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateMcpServerReq>,
 }
@@ -152,7 +153,7 @@ impl UpdateMcpServer {
         self
     }
 
-    /// Request body.
+    /// The new name, MCP server URL and authentication header name of the configuration.
     pub fn body(mut self, value: impl Into<models::UpdateMcpServerReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,7 @@ pub struct UpdatePacifyWordsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new text of the soothing phrase. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdatePacifyWordsReq>,
 }
@@ -162,7 +162,7 @@ impl UpdatePacifyWords {
         self
     }
 
-    /// Request body.
+    /// The new text of the soothing phrase.
     pub fn body(mut self, value: impl Into<models::UpdatePacifyWordsReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct UpdatePacifyWordsSwitchRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application, the language and whether soothing phrases are enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdatePacifyWordsSwitchReq>,
 }
@@ -151,7 +151,7 @@ impl UpdatePacifyWordsSwitch {
         self
     }
 
-    /// Request body.
+    /// The application, the language and whether soothing phrases are enabled.
     pub fn body(mut self, value: impl Into<models::UpdatePacifyWordsSwitchReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,8 @@ pub struct UpdatePacifyWordsTriggerTimeRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application, the language and the wait time before a soothing phrase is played. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdatePacifyWordsTriggerTimeReq>,
 }
@@ -152,7 +153,7 @@ impl UpdatePacifyWordsTriggerTime {
         self
     }
 
-    /// Request body.
+    /// The application, the language and the wait time before a soothing phrase is played.
     pub fn body(mut self, value: impl Into<models::UpdatePacifyWordsTriggerTimeReq>) -> Self {
         self.input.body = Some(value.into());
         self

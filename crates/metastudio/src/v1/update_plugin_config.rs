@@ -70,7 +70,7 @@ pub struct UpdatePluginConfigRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new API key of the plug-in. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdatePluginConfigReq>,
 }
@@ -156,7 +156,7 @@ impl UpdatePluginConfig {
         self
     }
 
-    /// Request body.
+    /// The new API key of the plug-in.
     pub fn body(mut self, value: impl Into<models::UpdatePluginConfigReq>) -> Self {
         self.input.body = Some(value.into());
         self

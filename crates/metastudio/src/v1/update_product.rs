@@ -71,7 +71,8 @@ pub struct UpdateProductRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, description, tags, cover, texts, assets and state of the product. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateProductRequestBody>,
 }
@@ -161,7 +162,7 @@ impl UpdateProduct {
         self
     }
 
-    /// Request body.
+    /// The new name, description, tags, cover, texts, assets and state of the product.
     pub fn body(mut self, value: impl Into<models::UpdateProductRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

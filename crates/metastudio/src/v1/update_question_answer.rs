@@ -70,7 +70,7 @@ pub struct UpdateQuestionAnswerRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new question, answer and similar questions. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateQuestionAnswerReq>,
 }
@@ -161,7 +161,7 @@ impl UpdateQuestionAnswer {
         self
     }
 
-    /// Request body.
+    /// The new question, answer and similar questions.
     pub fn body(mut self, value: impl Into<models::UpdateQuestionAnswerReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,8 @@ pub struct UpdateRobotRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, type, room, robot type, language, tail silence time, question review and
+    /// engine settings of the application. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRobotReq>,
 }
@@ -152,7 +153,8 @@ impl UpdateRobot {
         self
     }
 
-    /// Request body.
+    /// The new name, type, room, robot type, language, tail silence time, question review and
+    /// engine settings of the application.
     pub fn body(mut self, value: impl Into<models::UpdateRobotReq>) -> Self {
         self.input.body = Some(value.into());
         self

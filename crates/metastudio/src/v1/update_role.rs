@@ -70,7 +70,8 @@ pub struct UpdateRoleRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, description, business scenarios, LLM settings, plug-ins, MCP servers and
+    /// instruction set of the role. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRoleReq>,
 }
@@ -160,7 +161,8 @@ impl UpdateRole {
         self
     }
 
-    /// Request body.
+    /// The new name, description, business scenarios, LLM settings, plug-ins, MCP servers and
+    /// instruction set of the role.
     pub fn body(mut self, value: impl Into<models::UpdateRoleReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,8 @@ pub struct UpdateSmartChatRoomRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, description, video settings, avatar model, voice settings, application and
+    /// billing mode of the dialog. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSmartChatRoomReq>,
 }
@@ -162,7 +163,8 @@ impl UpdateSmartChatRoom {
         self
     }
 
-    /// Request body.
+    /// The new name, description, video settings, avatar model, voice settings, application and
+    /// billing mode of the dialog.
     pub fn body(mut self, value: impl Into<models::CreateSmartChatRoomReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -71,7 +71,8 @@ pub struct UpdateSmartLiveRoomRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, description, type, scene scripts, interaction settings and rules, play policy
+    /// and video settings of the room. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSmartLiveRoomReq>,
 }
@@ -162,7 +163,8 @@ impl UpdateSmartLiveRoom {
         self
     }
 
-    /// Request body.
+    /// The new name, description, type, scene scripts, interaction settings and rules, play policy
+    /// and video settings of the room.
     pub fn body(mut self, value: impl Into<models::CreateSmartLiveRoomReq>) -> Self {
         self.input.body = Some(value.into());
         self

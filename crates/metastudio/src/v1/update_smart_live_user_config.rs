@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateSmartLiveUserConfigRequest {
-    /// Request body. The JSON body.
+    /// The live stream exit, event callback and notification settings. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateSmartLiveUserConfigReq>,
 }
@@ -125,7 +125,7 @@ pub struct UpdateSmartLiveUserConfig {
 }
 
 impl UpdateSmartLiveUserConfig {
-    /// Request body.
+    /// The live stream exit, event callback and notification settings.
     pub fn body(mut self, value: impl Into<models::UpdateSmartLiveUserConfigReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateTenantServiceConfigsRequest {
-    /// Request body. The JSON body.
+    /// The sub-account control settings and whether AI marking is on. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateTenantServiceConfigsReq>,
 }
@@ -126,7 +126,7 @@ pub struct UpdateTenantServiceConfigs {
 }
 
 impl UpdateTenantServiceConfigs {
-    /// Request body.
+    /// The sub-account control settings and whether AI marking is on.
     pub fn body(mut self, value: impl Into<models::UpdateTenantServiceConfigsReq>) -> Self {
         self.input.body = Some(value.into());
         self

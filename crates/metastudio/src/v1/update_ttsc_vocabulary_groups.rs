@@ -74,7 +74,7 @@ pub struct UpdateTtscVocabularyGroupsRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name of the vocabulary group. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveTtscVocabularyGroupsRequestBody>,
 }
@@ -167,7 +167,7 @@ impl UpdateTtscVocabularyGroups {
         self
     }
 
-    /// Request body.
+    /// The new name of the vocabulary group.
     pub fn body(mut self, value: impl Into<models::SaveTtscVocabularyGroupsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

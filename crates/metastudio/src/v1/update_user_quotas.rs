@@ -70,7 +70,7 @@ pub struct UpdateUserQuotasRequest {
     /// ID of the sub-account (user). Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The quotas to assign to the IAM user. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateUserQuotaInfo>,
 }
@@ -150,7 +150,7 @@ impl UpdateUserQuotas {
         self
     }
 
-    /// Request body.
+    /// The quotas to assign to the IAM user.
     pub fn body(mut self, value: impl Into<models::UpdateUserQuotaInfo>) -> Self {
         self.input.body = Some(value.into());
         self

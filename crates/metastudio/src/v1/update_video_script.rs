@@ -70,7 +70,8 @@ pub struct UpdateVideoScriptRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name, description, view mode, avatar model, voice and video settings and private
+    /// data of the script. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateVideoScriptsReq>,
 }
@@ -153,7 +154,8 @@ impl UpdateVideoScript {
         self
     }
 
-    /// Request body.
+    /// The new name, description, view mode, avatar model, voice and video settings and private
+    /// data of the script.
     pub fn body(mut self, value: impl Into<models::UpdateVideoScriptsReq>) -> Self {
         self.input.body = Some(value.into());
         self

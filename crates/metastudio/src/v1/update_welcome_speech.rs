@@ -70,7 +70,7 @@ pub struct UpdateWelcomeSpeechRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new welcome speech and whether it is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateWelcomeSpeechReq>,
 }
@@ -157,7 +157,7 @@ impl UpdateWelcomeSpeech {
         self
     }
 
-    /// Request body.
+    /// The new welcome speech and whether it is enabled.
     pub fn body(mut self, value: impl Into<models::UpdateWelcomeSpeechReq>) -> Self {
         self.input.body = Some(value.into());
         self

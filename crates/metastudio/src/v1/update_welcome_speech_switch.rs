@@ -68,7 +68,7 @@ pub struct UpdateWelcomeSpeechSwitchRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application, the language and whether the welcome speech is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateWelcomeSpeechSwitchReq>,
 }
@@ -150,7 +150,7 @@ impl UpdateWelcomeSpeechSwitch {
         self
     }
 
-    /// Request body.
+    /// The application, the language and whether the welcome speech is enabled.
     pub fn body(mut self, value: impl Into<models::UpdateWelcomeSpeechSwitchReq>) -> Self {
         self.input.body = Some(value.into());
         self

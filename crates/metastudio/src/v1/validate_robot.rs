@@ -67,7 +67,8 @@ pub struct ValidateRobotRequest {
     /// Third-party user ID. Chinese characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The application type and the settings of the third-party dialog engine to validate. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ValidateRobotReq>,
 }
@@ -149,7 +150,7 @@ impl ValidateRobot {
         self
     }
 
-    /// Request body.
+    /// The application type and the settings of the third-party dialog engine to validate.
     pub fn body(mut self, value: impl Into<models::ValidateRobotReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct AddIssueWorkHoursRequest {
     /// ID of the work item. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The start and end dates, the number of hours and the work hour type. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddIssueWorkHoursRequestBody>,
 }
@@ -167,7 +167,7 @@ impl AddIssueWorkHours {
         self
     }
 
-    /// Request body.
+    /// The start and end dates, the number of hours and the work hour type.
     pub fn body(mut self, value: impl Into<models::AddIssueWorkHoursRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

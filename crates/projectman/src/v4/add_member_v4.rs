@@ -71,7 +71,8 @@ pub struct AddMemberV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The user to add, identified by user ID or by tenant name and ID, and the role to give them.
+    /// The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddMemberRequestV4>,
 }
@@ -151,7 +152,7 @@ impl AddMemberV4 {
         self
     }
 
-    /// Request body.
+    /// The user to add, identified by user ID or by tenant name and ID, and the role to give them.
     pub fn body(mut self, value: impl Into<models::AddMemberRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

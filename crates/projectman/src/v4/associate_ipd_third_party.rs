@@ -79,7 +79,7 @@ pub struct AssociateIpdThirdPartyRequest {
     /// item tree query. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The title and URL of the external link. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateThirdPartyAssociateVO>,
 }
@@ -175,7 +175,7 @@ impl AssociateIpdThirdParty {
         self
     }
 
-    /// Request body.
+    /// The title and URL of the external link.
     pub fn body(mut self, value: impl Into<models::CreateThirdPartyAssociateVO>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -85,7 +85,8 @@ pub struct AssociateIssuesRequest {
     /// For associations within one project, it equals `project_id` in the request path. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub dst_domain_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work items to associate or disassociate, the operation flag, the work item types and
+    /// whether to replace existing links. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::IssueAssociateVO>,
 }
@@ -194,7 +195,8 @@ impl AssociateIssues {
         self
     }
 
-    /// Request body.
+    /// The work items to associate or disassociate, the operation flag, the work item types and
+    /// whether to replace existing links.
     pub fn body(mut self, value: impl Into<models::IssueAssociateVO>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AssociateScrumIssueRequest {
-    /// Request body. The JSON body.
+    /// The source and target projects, the work item, and the work items to associate or
+    /// disassociate. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociateIssueRequest>,
 }
@@ -141,7 +142,8 @@ pub struct AssociateScrumIssue {
 }
 
 impl AssociateScrumIssue {
-    /// Request body.
+    /// The source and target projects, the work item, and the work items to associate or
+    /// disassociate.
     pub fn body(mut self, value: impl Into<models::AssociateIssueRequest>) -> Self {
         self.input.body = Some(value.into());
         self

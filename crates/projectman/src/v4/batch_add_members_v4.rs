@@ -72,7 +72,7 @@ pub struct BatchAddMembersV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The users to add and their roles. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchAddMembersV4RequestBody>,
 }
@@ -152,7 +152,7 @@ impl BatchAddMembersV4 {
         self
     }
 
-    /// Request body.
+    /// The users to add and their roles.
     pub fn body(mut self, value: impl Into<models::BatchAddMembersV4RequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

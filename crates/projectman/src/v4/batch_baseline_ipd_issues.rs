@@ -71,7 +71,7 @@ pub struct BatchBaselineIpdIssuesRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work items to baseline and their attributes. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchBaselineIpdIssuesParam>,
 }
@@ -154,7 +154,7 @@ impl BatchBaselineIpdIssues {
         self
     }
 
-    /// Request body.
+    /// The work items to baseline and their attributes.
     pub fn body(mut self, value: impl Into<models::BatchBaselineIpdIssuesParam>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct BatchCreateIpdIssuesRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work items to create. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<models::CreateIpdProjectIssueParam>>,
 }
@@ -143,7 +143,7 @@ impl BatchCreateIpdIssues {
         self
     }
 
-    /// Request body.
+    /// The work items to create.
     pub fn body(mut self, value: impl Into<Vec<models::CreateIpdProjectIssueParam>>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct BatchCreateIssueSnapitemsRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work items to take snapshots of. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchCreateSnapshotRequest>,
 }
@@ -153,7 +153,7 @@ impl BatchCreateIssueSnapitems {
         self
     }
 
-    /// Request body.
+    /// The work items to take snapshots of.
     pub fn body(mut self, value: impl Into<models::BatchCreateSnapshotRequest>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct BatchCreateIssuesV2Request {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work items to create. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<models::IssueCreateEntity>>,
 }
@@ -159,7 +159,7 @@ impl BatchCreateIssuesV2 {
         self
     }
 
-    /// Request body.
+    /// The work items to create.
     pub fn body(mut self, value: impl Into<Vec<models::IssueCreateEntity>>) -> Self {
         self.input.body = Some(value.into());
         self

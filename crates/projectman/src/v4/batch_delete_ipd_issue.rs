@@ -73,7 +73,7 @@ pub struct BatchDeleteIpdIssueRequest {
     /// ID of the project that raised the work items.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub src_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the work items to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<String>>,
 }
@@ -174,7 +174,7 @@ impl BatchDeleteIpdIssue {
         self
     }
 
-    /// Request body.
+    /// IDs of the work items to delete.
     pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -78,7 +78,7 @@ pub struct BatchDeleteIpdIssuesRequest {
     /// project are the same.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub src_project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the work items to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<String>>,
 }
@@ -184,7 +184,7 @@ impl BatchDeleteIpdIssues {
         self
     }
 
-    /// Request body.
+    /// IDs of the work items to delete.
     pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct BatchDeleteIssuesV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the work items to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteIssuesRequestV4>,
 }
@@ -149,7 +149,7 @@ impl BatchDeleteIssuesV4 {
         self
     }
 
-    /// Request body.
+    /// IDs of the work items to delete.
     pub fn body(mut self, value: impl Into<models::BatchDeleteIssuesRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct BatchDeleteIterationsV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the iterations to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteIterationsV4RequestBody>,
 }
@@ -149,7 +149,7 @@ impl BatchDeleteIterationsV4 {
         self
     }
 
-    /// Request body.
+    /// IDs of the iterations to delete.
     pub fn body(mut self, value: impl Into<models::BatchDeleteIterationsV4RequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct BatchDeleteMembersV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the members to remove. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteMembersV4RequestBody>,
 }
@@ -149,7 +149,7 @@ impl BatchDeleteMembersV4 {
         self
     }
 
-    /// Request body.
+    /// IDs of the members to remove.
     pub fn body(mut self, value: impl Into<models::BatchDeleteMembersV4RequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

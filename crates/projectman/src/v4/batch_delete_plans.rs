@@ -69,7 +69,7 @@ pub struct BatchDeletePlansRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the plans to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchOperateReqVO>,
 }
@@ -152,7 +152,7 @@ impl BatchDeletePlans {
         self
     }
 
-    /// Request body.
+    /// IDs of the plans to delete.
     pub fn body(mut self, value: impl Into<models::BatchOperateReqVO>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BatchDeleteScrumWorkitemRequest {
-    /// Request body. The JSON body.
+    /// The project and the IDs of the work items to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteModuleRequestBody>,
 }
@@ -126,7 +126,7 @@ pub struct BatchDeleteScrumWorkitem {
 }
 
 impl BatchDeleteScrumWorkitem {
-    /// Request body.
+    /// The project and the IDs of the work items to delete.
     pub fn body(mut self, value: impl Into<models::BatchDeleteModuleRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct BatchDeleteSnapshotsRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the snapshots to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteSnapshotRecordVO>,
 }
@@ -152,7 +152,7 @@ impl BatchDeleteSnapshots {
         self
     }
 
-    /// Request body.
+    /// IDs of the snapshots to delete.
     pub fn body(mut self, value: impl Into<models::BatchDeleteSnapshotRecordVO>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,8 @@ pub struct BatchTransferIpdWorkItemFlowRequest {
     /// `true`: The submitted values overwrite the corresponding fields of all selected work items.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub is_recover: Option<bool>,
-    /// Request body. The JSON body.
+    /// The workflow transition and the work items it applies to, with their category and process
+    /// context. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::WorkItemFlowVO>,
 }
@@ -176,7 +177,8 @@ impl BatchTransferIpdWorkItemFlow {
         self
     }
 
-    /// Request body.
+    /// The workflow transition and the work items it applies to, with their category and process
+    /// context.
     pub fn body(mut self, value: impl Into<models::WorkItemFlowVO>) -> Self {
         self.input.body = Some(value.into());
         self

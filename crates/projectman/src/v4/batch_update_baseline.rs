@@ -70,7 +70,7 @@ pub struct BatchUpdateBaselineRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the work items and the baseline attribute to set. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::OperateSprintReqVO>,
 }
@@ -153,7 +153,7 @@ impl BatchUpdateBaseline {
         self
     }
 
-    /// Request body.
+    /// IDs of the work items and the baseline attribute to set.
     pub fn body(mut self, value: impl Into<models::OperateSprintReqVO>) -> Self {
         self.input.body = Some(value.into());
         self

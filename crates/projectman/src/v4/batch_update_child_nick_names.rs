@@ -68,7 +68,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BatchUpdateChildNickNamesRequest {
-    /// Request body. The JSON body.
+    /// The users and their new nicknames. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateChildUserNickNamesRequestBody>,
 }
@@ -140,7 +140,7 @@ pub struct BatchUpdateChildNickNames {
 }
 
 impl BatchUpdateChildNickNames {
-    /// Request body.
+    /// The users and their new nicknames.
     pub fn body(
         mut self,
         value: impl Into<models::BatchUpdateChildUserNickNamesRequestBody>,

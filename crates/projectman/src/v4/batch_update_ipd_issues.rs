@@ -72,7 +72,7 @@ pub struct BatchUpdateIpdIssuesRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work items to update and the attributes to set. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateIssuesParam>,
 }
@@ -155,7 +155,7 @@ impl BatchUpdateIpdIssues {
         self
     }
 
-    /// Request body.
+    /// The work items to update and the attributes to set.
     pub fn body(mut self, value: impl Into<models::BatchUpdateIssuesParam>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BatchUpdateScrumIssuesRequest {
-    /// Request body. The JSON body.
+    /// The project, the work items and the new assignee. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateRequest>,
 }
@@ -126,7 +126,7 @@ pub struct BatchUpdateScrumIssues {
 }
 
 impl BatchUpdateScrumIssues {
-    /// Request body.
+    /// The project, the work items and the new assignee.
     pub fn body(mut self, value: impl Into<models::BatchUpdateRequest>) -> Self {
         self.input.body = Some(value.into());
         self

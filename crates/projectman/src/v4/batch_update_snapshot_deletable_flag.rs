@@ -70,7 +70,7 @@ pub struct BatchUpdateSnapshotDeletableFlagRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the snapshots and whether they can be deleted. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateSnapshotDeletableVO>,
 }
@@ -154,7 +154,7 @@ impl BatchUpdateSnapshotDeletableFlag {
         self
     }
 
-    /// Request body.
+    /// IDs of the snapshots and whether they can be deleted.
     pub fn body(mut self, value: impl Into<models::BatchUpdateSnapshotDeletableVO>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CancelScrumAssociateRequest {
-    /// Request body. The JSON body.
+    /// The source and target projects and the two work items to disassociate. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CancelAssociateIssueRequest>,
 }
@@ -142,7 +142,7 @@ pub struct CancelScrumAssociate {
 }
 
 impl CancelScrumAssociate {
-    /// Request body.
+    /// The source and target projects and the two work items to disassociate.
     pub fn body(mut self, value: impl Into<models::CancelAssociateIssueRequest>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -73,7 +73,7 @@ pub struct ChangePlanStatusRequest {
     /// Unique ID of the release or iteration. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub plan_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The status operation and the iteration to move unfinished work items to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CompleteSprintVO>,
 }
@@ -168,7 +168,7 @@ impl ChangePlanStatus {
         self
     }
 
-    /// Request body.
+    /// The status operation and the iteration to move unfinished work items to.
     pub fn body(mut self, value: impl Into<models::CompleteSprintVO>) -> Self {
         self.input.body = Some(value.into());
         self

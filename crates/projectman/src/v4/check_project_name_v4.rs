@@ -64,7 +64,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CheckProjectNameV4Request {
-    /// Request body. The JSON body.
+    /// The project name to check. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CheckProjectNameRequestV4>,
 }
@@ -137,7 +137,7 @@ pub struct CheckProjectNameV4 {
 }
 
 impl CheckProjectNameV4 {
-    /// Request body.
+    /// The project name to check.
     pub fn body(mut self, value: impl Into<models::CheckProjectNameRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

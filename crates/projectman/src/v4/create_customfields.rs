@@ -72,7 +72,8 @@ pub struct CreateCustomfieldsRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The custom field: name, type, options, memo and the work item type it belongs to. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateCustomfieldV1Req>,
 }
@@ -153,7 +154,7 @@ impl CreateCustomfields {
         self
     }
 
-    /// Request body.
+    /// The custom field: name, type, options, memo and the work item type it belongs to.
     pub fn body(mut self, value: impl Into<models::CreateCustomfieldV1Req>) -> Self {
         self.input.body = Some(value.into());
         self

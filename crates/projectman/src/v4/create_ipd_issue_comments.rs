@@ -73,7 +73,8 @@ pub struct CreateIpdIssueCommentsRequest {
     /// item tree query. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The comment text, the work item category, the parent and root comments and the users
+    /// mentioned. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CommentCreateVO>,
 }
@@ -161,7 +162,8 @@ impl CreateIpdIssueComments {
         self
     }
 
-    /// Request body.
+    /// The comment text, the work item category, the parent and root comments and the users
+    /// mentioned.
     pub fn body(mut self, value: impl Into<models::CommentCreateVO>) -> Self {
         self.input.body = Some(value.into());
         self

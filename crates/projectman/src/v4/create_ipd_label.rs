@@ -71,7 +71,7 @@ pub struct CreateIpdLabelRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The label type, color, title and the work item types it applies to. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::LabelParam>,
 }
@@ -154,7 +154,7 @@ impl CreateIpdLabel {
         self
     }
 
-    /// Request body.
+    /// The label type, color, title and the work item types it applies to.
     pub fn body(mut self, value: impl Into<models::LabelParam>) -> Self {
         self.input.body = Some(value.into());
         self

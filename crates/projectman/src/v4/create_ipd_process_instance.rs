@@ -79,7 +79,8 @@ pub struct CreateIpdProcessInstanceRequest {
     /// Domain ID of the project that raises the review.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub domain_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The review form: title, description, category, whether approval is needed, planned dates,
+    /// status and copied users. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateProcessInstanceReq>,
 }
@@ -180,7 +181,8 @@ impl CreateIpdProcessInstance {
         self
     }
 
-    /// Request body.
+    /// The review form: title, description, category, whether approval is needed, planned dates,
+    /// status and copied users.
     pub fn body(mut self, value: impl Into<models::CreateProcessInstanceReq>) -> Self {
         self.input.body = Some(value.into());
         self

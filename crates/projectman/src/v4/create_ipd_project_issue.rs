@@ -67,7 +67,8 @@ pub struct CreateIpdProjectIssueRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work item: title, description, status, source domain, feature set, submitter, domain and
+    /// recipient. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateIpdProjectIssueParam>,
 }
@@ -140,7 +141,8 @@ impl CreateIpdProjectIssue {
         self
     }
 
-    /// Request body.
+    /// The work item: title, description, status, source domain, feature set, submitter, domain and
+    /// recipient.
     pub fn body(mut self, value: impl Into<models::CreateIpdProjectIssueParam>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct CreateIpdProjectIssueAttachmentRequest {
     /// ID of the work item. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The attachment file to upload. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateIpdProjectIssueAttachmentRequestBody>,
 }
@@ -172,7 +172,7 @@ impl CreateIpdProjectIssueAttachment {
         self
     }
 
-    /// Request body.
+    /// The attachment file to upload.
     pub fn body(
         mut self,
         value: impl Into<models::CreateIpdProjectIssueAttachmentRequestBody>,

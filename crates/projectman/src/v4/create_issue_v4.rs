@@ -70,7 +70,8 @@ pub struct CreateIssueV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work item: description, assignee, developer, domain, start and end times, completion
+    /// ratio and work hours. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateIssueRequestV4>,
 }
@@ -151,7 +152,8 @@ impl CreateIssueV4 {
         self
     }
 
-    /// Request body.
+    /// The work item: description, assignee, developer, domain, start and end times, completion
+    /// ratio and work hours.
     pub fn body(mut self, value: impl Into<models::CreateIssueRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct CreateIterationV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name, description and start and end dates of the iteration. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateIterationRequestV4>,
 }
@@ -151,7 +151,7 @@ impl CreateIterationV4 {
         self
     }
 
-    /// Request body.
+    /// The name, description and start and end dates of the iteration.
     pub fn body(mut self, value: impl Into<models::CreateIterationRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,8 @@ pub struct CreatePlansRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The plan: title, category, description, start and end dates, parent plan, workload and
+    /// owner. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::PlanCreateParam>,
 }
@@ -157,7 +158,8 @@ impl CreatePlans {
         self
     }
 
-    /// Request body.
+    /// The plan: title, category, description, start and end dates, parent plan, workload and
+    /// owner.
     pub fn body(mut self, value: impl Into<models::PlanCreateParam>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct CreateProjectDomainRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the domain to create. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateProjectDomainRequestBody>,
 }
@@ -149,7 +149,7 @@ impl CreateProjectDomain {
         self
     }
 
-    /// Request body.
+    /// The name of the domain to create.
     pub fn body(mut self, value: impl Into<models::CreateProjectDomainRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

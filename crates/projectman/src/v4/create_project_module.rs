@@ -70,7 +70,7 @@ pub struct CreateProjectModuleRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The module name, description, parent module and owner. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateProjectModuleRequestBody>,
 }
@@ -151,7 +151,7 @@ impl CreateProjectModule {
         self
     }
 
-    /// Request body.
+    /// The module name, description, parent module and owner.
     pub fn body(mut self, value: impl Into<models::CreateProjectModuleRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -65,7 +65,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateProjectV4Request {
-    /// Request body. The JSON body.
+    /// The project name, description, source, type, enterprise project and template. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateProjectV4RequestBody>,
 }
@@ -137,7 +137,7 @@ pub struct CreateProjectV4 {
 }
 
 impl CreateProjectV4 {
-    /// Request body.
+    /// The project name, description, source, type, enterprise project and template.
     pub fn body(mut self, value: impl Into<models::CreateProjectV4RequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -65,7 +65,7 @@ pub struct CreateScrumPlanToProjectRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The body, sent as it is.
+    /// The requirement plan to add, as a JSON string. The body, sent as it is.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<String>,
 }
@@ -141,7 +141,7 @@ impl CreateScrumPlanToProject {
         self
     }
 
-    /// Request body.
+    /// The requirement plan to add, as a JSON string.
     pub fn body(mut self, value: impl Into<String>) -> Self {
         self.input.body = Some(value.into());
         self

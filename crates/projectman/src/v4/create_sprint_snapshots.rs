@@ -71,7 +71,7 @@ pub struct CreateSprintSnapshotsRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The snapshot title, the release or iteration and its category. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SprintSnapshotsCreateParam>,
 }
@@ -154,7 +154,7 @@ impl CreateSprintSnapshots {
         self
     }
 
-    /// Request body.
+    /// The snapshot title, the release or iteration and its category.
     pub fn body(mut self, value: impl Into<models::SprintSnapshotsCreateParam>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,8 @@ pub struct CreateSystemIssueV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work item: description, assignee, developer, domain, start and end times, completion
+    /// ratio and work hours. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSystemIssueRequestV4>,
 }
@@ -156,7 +157,8 @@ impl CreateSystemIssueV4 {
         self
     }
 
-    /// Request body.
+    /// The work item: description, assignee, developer, domain, start and end times, completion
+    /// ratio and work hours.
     pub fn body(mut self, value: impl Into<models::CreateSystemIssueRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,7 @@ pub struct DeleteIpdThirdPartyRequest {
     /// item tree query. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the external link to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteThirdPartyAssociateVO>,
 }
@@ -173,7 +173,7 @@ impl DeleteIpdThirdParty {
         self
     }
 
-    /// Request body.
+    /// The ID of the external link to delete.
     pub fn body(mut self, value: impl Into<models::DeleteThirdPartyAssociateVO>) -> Self {
         self.input.body = Some(value.into());
         self

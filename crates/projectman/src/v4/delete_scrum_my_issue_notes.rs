@@ -68,7 +68,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteScrumMyIssueNotesRequest {
-    /// Request body. The JSON body.
+    /// The comment ID, project and type that identify the comment to delete. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteIssueNoteParam>,
 }
@@ -141,7 +141,7 @@ pub struct DeleteScrumMyIssueNotes {
 }
 
 impl DeleteScrumMyIssueNotes {
-    /// Request body.
+    /// The comment ID, project and type that identify the comment to delete.
     pub fn body(mut self, value: impl Into<models::DeleteIssueNoteParam>) -> Self {
         self.input.body = Some(value.into());
         self

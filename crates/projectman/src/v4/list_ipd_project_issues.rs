@@ -80,7 +80,7 @@ pub struct ListIpdProjectIssuesRequest {
     /// View mode: `tree` or `list`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub view: Option<String>,
-    /// Request body. The JSON body.
+    /// The filter conditions, paging, returned fields and sort order. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SearchIpdIssuesRequestBody>,
 }
@@ -192,7 +192,7 @@ impl ListIpdProjectIssues {
         self
     }
 
-    /// Request body.
+    /// The filter conditions, paging, returned fields and sort order.
     pub fn body(mut self, value: impl Into<models::SearchIpdIssuesRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

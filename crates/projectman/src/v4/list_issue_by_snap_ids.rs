@@ -69,7 +69,7 @@ pub struct ListIssueBySnapIdsRequest {
     /// ShowIpdProjectList. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the snapshots and whether to return simplified results. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SnapshotIssueRequest>,
 }
@@ -152,7 +152,7 @@ impl ListIssueBySnapIds {
         self
     }
 
-    /// Request body.
+    /// IDs of the snapshots and whether to return simplified results.
     pub fn body(mut self, value: impl Into<models::SnapshotIssueRequest>) -> Self {
         self.input.body = Some(value.into());
         self

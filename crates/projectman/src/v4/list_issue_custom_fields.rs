@@ -70,7 +70,8 @@ pub struct ListIssueCustomFieldsRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The custom fields and names to return and whether to include fields not in use. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListIssueCustomFieldsRequestBody>,
 }
@@ -143,7 +144,7 @@ impl ListIssueCustomFields {
         self
     }
 
-    /// Request body.
+    /// The custom fields and names to return and whether to include fields not in use.
     pub fn body(mut self, value: impl Into<models::ListIssueCustomFieldsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

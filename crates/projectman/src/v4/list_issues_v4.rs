@@ -67,7 +67,8 @@ pub struct ListIssuesV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Filters for the work items, such as assignees, creators, developers, domains, completion and
+    /// iterations, plus paging. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListIssueRequestV4>,
 }
@@ -140,7 +141,8 @@ impl ListIssuesV4 {
         self
     }
 
-    /// Request body.
+    /// Filters for the work items, such as assignees, creators, developers, domains, completion and
+    /// iterations, plus paging.
     pub fn body(mut self, value: impl Into<models::ListIssueRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

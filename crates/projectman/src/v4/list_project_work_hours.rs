@@ -65,7 +65,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListProjectWorkHoursRequest {
-    /// Request body. The JSON body.
+    /// The projects, users, work hour types and dates to report on, the time range and paging. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListProjectWorkHoursRequestBody>,
 }
@@ -137,7 +138,7 @@ pub struct ListProjectWorkHours {
 }
 
 impl ListProjectWorkHours {
-    /// Request body.
+    /// The projects, users, work hour types and dates to report on, the time range and paging.
     pub fn body(mut self, value: impl Into<models::ListProjectWorkHoursRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

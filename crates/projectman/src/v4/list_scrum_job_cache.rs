@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListScrumJobCacheRequest {
-    /// Request body. The JSON body.
+    /// The project and the type of cached data. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListCacheDatasRequest>,
 }
@@ -126,7 +126,7 @@ pub struct ListScrumJobCache {
 }
 
 impl ListScrumJobCache {
-    /// Request body.
+    /// The project and the type of cached data.
     pub fn body(mut self, value: impl Into<models::ListCacheDatasRequest>) -> Self {
         self.input.body = Some(value.into());
         self

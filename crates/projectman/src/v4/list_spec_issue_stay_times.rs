@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListSpecIssueStayTimesRequest {
-    /// Request body. The JSON body.
+    /// The project and IDs of the work items. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListSpecIssueStayTimesRequestBody>,
 }
@@ -125,7 +125,7 @@ pub struct ListSpecIssueStayTimes {
 }
 
 impl ListSpecIssueStayTimes {
-    /// Request body.
+    /// The project and IDs of the work items.
     pub fn body(mut self, value: impl Into<models::ListSpecIssueStayTimesRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -75,7 +75,7 @@ pub struct PutIpdChangeReviewFormV2Request {
     /// BR/GR review form list query. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub review_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The current and new status of the review form and its planned end date. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ReviewUpdateBodyV2>,
 }
@@ -163,7 +163,7 @@ impl PutIpdChangeReviewFormV2 {
         self
     }
 
-    /// Request body.
+    /// The current and new status of the review form and its planned end date.
     pub fn body(mut self, value: impl Into<models::ReviewUpdateBodyV2>) -> Self {
         self.input.body = Some(value.into());
         self

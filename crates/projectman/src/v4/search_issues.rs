@@ -62,7 +62,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SearchIssuesRequest {
-    /// Request body. The JSON body.
+    /// Filters for the to-do work items, such as subject and creation, update, close, start and due
+    /// dates, plus paging. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListWorkTableIssueRequestV4RequestBody>,
 }
@@ -125,7 +126,8 @@ pub struct SearchIssues {
 }
 
 impl SearchIssues {
-    /// Request body.
+    /// Filters for the to-do work items, such as subject and creation, update, close, start and due
+    /// dates, plus paging.
     pub fn body(
         mut self,
         value: impl Into<models::ListWorkTableIssueRequestV4RequestBody>,

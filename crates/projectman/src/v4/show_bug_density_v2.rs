@@ -67,7 +67,7 @@ pub struct ShowBugDensityV2Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The date range, metric type, and the dividend and divisor of the metric. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::MetricRequestV2>,
 }
@@ -140,7 +140,7 @@ impl ShowBugDensityV2 {
         self
     }
 
-    /// Request body.
+    /// The date range, metric type, and the dividend and divisor of the metric.
     pub fn body(mut self, value: impl Into<models::MetricRequestV2>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,8 @@ pub struct ShowCompletionRateRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The date range, metric type, iteration, and the dividend and divisor of the metric. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::MetricRequest3>,
 }
@@ -140,7 +141,7 @@ impl ShowCompletionRate {
         self
     }
 
-    /// Request body.
+    /// The date range, metric type, iteration, and the dividend and divisor of the metric.
     pub fn body(mut self, value: impl Into<models::MetricRequest3>) -> Self {
         self.input.body = Some(value.into());
         self

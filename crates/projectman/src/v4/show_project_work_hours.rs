@@ -69,7 +69,7 @@ pub struct ShowProjectWorkHoursRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The users, work hour types and dates to report on, the time range and paging. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ShowProjectWorkHoursRequestBody>,
 }
@@ -150,7 +150,7 @@ impl ShowProjectWorkHours {
         self
     }
 
-    /// Request body.
+    /// The users, work hour types and dates to report on, the time range and paging.
     pub fn body(mut self, value: impl Into<models::ShowProjectWorkHoursRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

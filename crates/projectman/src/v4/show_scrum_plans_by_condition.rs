@@ -66,7 +66,8 @@ pub struct ShowScrumPlansByConditionRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The body, sent as it is.
+    /// The filter conditions and paging of the plan query, as a JSON string. The body, sent as it
+    /// is.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<String>,
 }
@@ -143,7 +144,7 @@ impl ShowScrumPlansByCondition {
         self
     }
 
-    /// Request body.
+    /// The filter conditions and paging of the plan query, as a JSON string.
     pub fn body(mut self, value: impl Into<String>) -> Self {
         self.input.body = Some(value.into());
         self

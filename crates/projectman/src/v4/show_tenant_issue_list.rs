@@ -69,7 +69,7 @@ pub struct ShowTenantIssueListRequest {
     /// Type of the work item.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_type: Option<String>,
-    /// Request body. The JSON body.
+    /// The filter conditions and mode, paging, sort order and returned fields. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::QueryVO>,
 }
@@ -150,7 +150,7 @@ impl ShowTenantIssueList {
         self
     }
 
-    /// Request body.
+    /// The filter conditions and mode, paging, sort order and returned fields.
     pub fn body(mut self, value: impl Into<models::QueryVO>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,7 @@ pub struct TransferWorkItemFlowRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The work item ID, its category and the workflow transition code. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::WorkItemFlowRequestBody>,
 }
@@ -140,7 +140,7 @@ impl TransferWorkItemFlow {
         self
     }
 
-    /// Request body.
+    /// The work item ID, its category and the workflow transition code.
     pub fn body(mut self, value: impl Into<models::WorkItemFlowRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -79,7 +79,7 @@ pub struct UpdateIpdIssueCommentRequest {
     /// ID of the comment, which uniquely identifies it. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub comment_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new comment text and the users mentioned. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CommentUpdateVO>,
 }
@@ -177,7 +177,7 @@ impl UpdateIpdIssueComment {
         self
     }
 
-    /// Request body.
+    /// The new comment text and the users mentioned.
     pub fn body(mut self, value: impl Into<models::CommentUpdateVO>) -> Self {
         self.input.body = Some(value.into());
         self

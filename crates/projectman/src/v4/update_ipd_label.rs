@@ -76,7 +76,8 @@ pub struct UpdateIpdLabelRequest {
     /// Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub label_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The label type, its new color and title and the work item types it applies to. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::LabelParam>,
 }
@@ -172,7 +173,7 @@ impl UpdateIpdLabel {
         self
     }
 
-    /// Request body.
+    /// The label type, its new color and title and the work item types it applies to.
     pub fn body(mut self, value: impl Into<models::LabelParam>) -> Self {
         self.input.body = Some(value.into());
         self

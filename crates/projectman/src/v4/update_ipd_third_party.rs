@@ -80,7 +80,7 @@ pub struct UpdateIpdThirdPartyRequest {
     /// item tree query. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the external link and its new title and URL. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateThirdPartyAssociateVO>,
 }
@@ -176,7 +176,7 @@ impl UpdateIpdThirdParty {
         self
     }
 
-    /// Request body.
+    /// The ID of the external link and its new title and URL.
     pub fn body(mut self, value: impl Into<models::UpdateThirdPartyAssociateVO>) -> Self {
         self.input.body = Some(value.into());
         self

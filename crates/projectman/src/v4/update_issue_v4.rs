@@ -71,7 +71,8 @@ pub struct UpdateIssueV4Request {
     /// ID of the work item. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new description, assignee, developer, domain, start and end times, completion ratio and
+    /// work hours of the work item. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::IssueRequestV4>,
 }
@@ -156,7 +157,8 @@ impl UpdateIssueV4 {
         self
     }
 
-    /// Request body.
+    /// The new description, assignee, developer, domain, start and end times, completion ratio and
+    /// work hours of the work item.
     pub fn body(mut self, value: impl Into<models::IssueRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

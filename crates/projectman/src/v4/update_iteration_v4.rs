@@ -74,7 +74,8 @@ pub struct UpdateIterationV4Request {
     /// ID of the iteration. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub iteration_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new name, description, start and end dates and status of the iteration, and how
+    /// unfinished work items are handled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateIterationRequestV4>,
 }
@@ -166,7 +167,8 @@ impl UpdateIterationV4 {
         self
     }
 
-    /// Request body.
+    /// The new name, description, start and end dates and status of the iteration, and how
+    /// unfinished work items are handled.
     pub fn body(mut self, value: impl Into<models::UpdateIterationRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,7 @@ pub struct UpdateMembesRoleV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new role and IDs of the members. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateMembersRoleV4RequestBody>,
 }
@@ -149,7 +149,7 @@ impl UpdateMembesRoleV4 {
         self
     }
 
-    /// Request body.
+    /// The new role and IDs of the members.
     pub fn body(mut self, value: impl Into<models::UpdateMembersRoleV4RequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -64,7 +64,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateNickNameV4Request {
-    /// Request body. The JSON body.
+    /// The new nickname. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateUserNickNameRequestV4>,
 }
@@ -135,7 +135,7 @@ pub struct UpdateNickNameV4 {
 }
 
 impl UpdateNickNameV4 {
-    /// Request body.
+    /// The new nickname.
     pub fn body(mut self, value: impl Into<models::UpdateUserNickNameRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,8 @@ pub struct UpdatePlanInfoRequest {
     /// Unique ID of the release or iteration. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub plan_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The plan ID and its new title, category, description, state, status and child plans. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::PlanVO>,
 }
@@ -159,7 +160,7 @@ impl UpdatePlanInfo {
         self
     }
 
-    /// Request body.
+    /// The plan ID and its new title, category, description, state, status and child plans.
     pub fn body(mut self, value: impl Into<models::PlanVO>) -> Self {
         self.input.body = Some(value.into());
         self

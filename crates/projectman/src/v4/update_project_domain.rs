@@ -72,7 +72,7 @@ pub struct UpdateProjectDomainRequest {
     /// ID of the domain. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub domain_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name of the domain. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateProjectDomainRequestBody>,
 }
@@ -165,7 +165,7 @@ impl UpdateProjectDomain {
         self
     }
 
-    /// Request body.
+    /// The new name of the domain.
     pub fn body(mut self, value: impl Into<models::CreateProjectDomainRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

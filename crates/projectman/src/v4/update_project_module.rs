@@ -74,7 +74,7 @@ pub struct UpdateProjectModuleRequest {
     /// ID of the module. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub module_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new name, description and owner of the module. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateProjectModuleRequestBody>,
 }
@@ -167,7 +167,7 @@ impl UpdateProjectModule {
         self
     }
 
-    /// Request body.
+    /// The new name, description and owner of the module.
     pub fn body(mut self, value: impl Into<models::UpdateProjectModuleRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

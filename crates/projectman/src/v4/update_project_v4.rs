@@ -68,7 +68,7 @@ pub struct UpdateProjectV4Request {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The new name and description of the project. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateProjectRequestV4>,
 }
@@ -148,7 +148,7 @@ impl UpdateProjectV4 {
         self
     }
 
-    /// Request body.
+    /// The new name and description of the project.
     pub fn body(mut self, value: impl Into<models::UpdateProjectRequestV4>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -65,7 +65,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateScrumIssueNotesRequest {
-    /// Request body. The JSON body.
+    /// The work item, the comment text in plain and rich format, the project and the comment type.
+    /// The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddCommentsRequest>,
 }
@@ -138,7 +139,7 @@ pub struct UpdateScrumIssueNotes {
 }
 
 impl UpdateScrumIssueNotes {
-    /// Request body.
+    /// The work item, the comment text in plain and rich format, the project and the comment type.
     pub fn body(mut self, value: impl Into<models::AddCommentsRequest>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -62,7 +62,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateScrumIssueWorkflowRequest {
-    /// Request body. The JSON body.
+    /// The target status, new assignee, a comment, the project and the work item. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::IssueFlowRequest>,
 }
@@ -126,7 +126,7 @@ pub struct UpdateScrumIssueWorkflow {
 }
 
 impl UpdateScrumIssueWorkflow {
-    /// Request body.
+    /// The target status, new assignee, a comment, the project and the work item.
     pub fn body(mut self, value: impl Into<models::IssueFlowRequest>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateScrumMyIssueNotesRequest {
-    /// Request body. The JSON body.
+    /// The comment to update, its new text in plain and rich format, the project and the comment
+    /// type. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateCommentsRequest>,
 }
@@ -141,7 +142,8 @@ pub struct UpdateScrumMyIssueNotes {
 }
 
 impl UpdateScrumMyIssueNotes {
-    /// Request body.
+    /// The comment to update, its new text in plain and rich format, the project and the comment
+    /// type.
     pub fn body(mut self, value: impl Into<models::UpdateCommentsRequest>) -> Self {
         self.input.body = Some(value.into());
         self

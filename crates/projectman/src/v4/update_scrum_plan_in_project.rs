@@ -69,7 +69,7 @@ pub struct UpdateScrumPlanInProjectRequest {
     /// ID of the requirement plan. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub plan_id: Option<String>,
-    /// Request body. The body, sent as it is.
+    /// The updated requirement plan, as a JSON string. The body, sent as it is.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<String>,
 }
@@ -157,7 +157,7 @@ impl UpdateScrumPlanInProject {
         self
     }
 
-    /// Request body.
+    /// The updated requirement plan, as a JSON string.
     pub fn body(mut self, value: impl Into<String>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct UploadAttachmentsRequest {
     /// ID of the work item. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The attachment files to upload. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UploadAttachmentsRequestBody>,
 }
@@ -169,7 +169,7 @@ impl UploadAttachments {
         self
     }
 
-    /// Request body.
+    /// The attachment files to upload.
     pub fn body(mut self, value: impl Into<models::UploadAttachmentsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct UploadIpdImageInIssueRequest {
     /// ID of the work item. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The image file to upload. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UploadIpdImageInIssueRequestBody>,
 }
@@ -169,7 +169,7 @@ impl UploadIpdImageInIssue {
         self
     }
 
-    /// Request body.
+    /// The image file to upload.
     pub fn body(mut self, value: impl Into<models::UploadIpdImageInIssueRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

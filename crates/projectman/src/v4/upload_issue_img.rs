@@ -68,7 +68,7 @@ pub struct UploadIssueImgRequest {
     /// 32-character ID of the project. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
-    /// Request body. The `multipart/form-data` body: one part per field.
+    /// The image file to upload. The `multipart/form-data` body: one part per field.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UploadIssueImgRequestBody>,
 }
@@ -153,7 +153,7 @@ impl UploadIssueImg {
         self
     }
 
-    /// Request body.
+    /// The image file to upload.
     pub fn body(mut self, value: impl Into<models::UploadIssueImgRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

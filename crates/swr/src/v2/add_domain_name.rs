@@ -69,7 +69,7 @@ pub struct AddDomainNameRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The domain name to add and the ID of its TLS certificate. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AddDomainNameRequestBody>,
 }
@@ -150,7 +150,7 @@ impl AddDomainName {
         self
     }
 
-    /// Request body.
+    /// The domain name to add and the ID of its TLS certificate.
     pub fn body(mut self, value: impl Into<models::AddDomainNameRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -82,7 +82,8 @@ pub struct CreateImageSyncRepoRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// Settings of the synchronization task: the target region and organization, whether it runs
+    /// automatically and whether it overwrites images. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateImageSyncRepoRequestBody>,
 }
@@ -179,7 +180,8 @@ impl CreateImageSyncRepo {
         self
     }
 
-    /// Request body.
+    /// Settings of the synchronization task: the target region and organization, whether it runs
+    /// automatically and whether it overwrites images.
     pub fn body(mut self, value: impl Into<models::CreateImageSyncRepoRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

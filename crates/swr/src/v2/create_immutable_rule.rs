@@ -74,7 +74,8 @@ pub struct CreateImmutableRuleRequest {
     /// Name of the namespace. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The immutable tag rule: its priority, whether it is disabled, the action and template, and
+    /// the tag and repository selectors. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateImmutableRuleBody>,
 }
@@ -167,7 +168,8 @@ impl CreateImmutableRule {
         self
     }
 
-    /// Request body.
+    /// The immutable tag rule: its priority, whether it is disabled, the action and template, and
+    /// the tag and repository selectors.
     pub fn body(mut self, value: impl Into<models::CreateImmutableRuleBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,8 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateInstanceRequest {
-    /// Request body. The JSON body.
+    /// Settings of the new instance: name, description, specification, VPC and subnet, billing mode
+    /// and enterprise project. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInstanceRequestBody>,
 }
@@ -142,7 +143,8 @@ pub struct CreateInstance {
 }
 
 impl CreateInstance {
-    /// Request body.
+    /// Settings of the new instance: name, description, specification, VPC and subnet, billing mode
+    /// and enterprise project.
     pub fn body(mut self, value: impl Into<models::CreateInstanceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct CreateInstanceEndpointPolicyRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether to enable public network access to the instance. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateEndpointPolicyRequestBody>,
 }
@@ -149,7 +149,7 @@ impl CreateInstanceEndpointPolicy {
         self
     }
 
-    /// Request body.
+    /// Whether to enable public network access to the instance.
     pub fn body(mut self, value: impl Into<models::CreateEndpointPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

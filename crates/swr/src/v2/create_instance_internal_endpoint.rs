@@ -70,7 +70,8 @@ pub struct CreateInstanceInternalEndpointRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The VPC and subnet (and the project that owns them) through which the instance is reachable,
+    /// with an optional description. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateIntranetAccessRequestBody>,
 }
@@ -152,7 +153,8 @@ impl CreateInstanceInternalEndpoint {
         self
     }
 
-    /// Request body.
+    /// The VPC and subnet (and the project that owns them) through which the instance is reachable,
+    /// with an optional description.
     pub fn body(mut self, value: impl Into<models::CreateIntranetAccessRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

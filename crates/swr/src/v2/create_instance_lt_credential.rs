@@ -68,7 +68,7 @@ pub struct CreateInstanceLtCredentialRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the long-term access credential to create. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateLongTermCredentialRequestBody>,
 }
@@ -150,7 +150,7 @@ impl CreateInstanceLtCredential {
         self
     }
 
-    /// Request body.
+    /// The name of the long-term access credential to create.
     pub fn body(mut self, value: impl Into<models::CreateLongTermCredentialRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

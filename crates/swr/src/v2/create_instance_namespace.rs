@@ -69,7 +69,8 @@ pub struct CreateInstanceNamespaceRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The name of the namespace to create and its metadata, such as whether it is public. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInstanceNamespaceRequestBody>,
 }
@@ -150,7 +151,7 @@ impl CreateInstanceNamespace {
         self
     }
 
-    /// Request body.
+    /// The name of the namespace to create and its metadata, such as whether it is public.
     pub fn body(mut self, value: impl Into<models::CreateInstanceNamespaceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,8 @@ pub struct CreateInstanceRegistryRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The target registry: name, type, region, instance or URL, and the credential used to access
+    /// it. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRegistryRequestBody>,
 }
@@ -153,7 +154,8 @@ impl CreateInstanceRegistry {
         self
     }
 
-    /// Request body.
+    /// The target registry: name, type, region, instance or URL, and the credential used to access
+    /// it.
     pub fn body(mut self, value: impl Into<models::CreateRegistryRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,8 @@ pub struct CreateInstanceReplicationPolicyRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The replication policy: source and destination registries, destination namespace, repository
+    /// filters and trigger. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateReplicationPolicyRequestBody>,
 }
@@ -154,7 +155,8 @@ impl CreateInstanceReplicationPolicy {
         self
     }
 
-    /// Request body.
+    /// The replication policy: source and destination registries, destination namespace, repository
+    /// filters and trigger.
     pub fn body(mut self, value: impl Into<models::CreateReplicationPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct CreateInstanceResourceTagsRequest {
     /// ID of the resource. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags to add to the instance. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateResourceTagsRequestBody>,
 }
@@ -165,7 +165,7 @@ impl CreateInstanceResourceTags {
         self
     }
 
-    /// Request body.
+    /// The tags to add to the instance.
     pub fn body(mut self, value: impl Into<models::CreateResourceTagsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

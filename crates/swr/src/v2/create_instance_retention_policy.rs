@@ -83,7 +83,8 @@ pub struct CreateInstanceRetentionPolicyRequest {
     /// Name of the namespace. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The retention policy: its name, retention algorithm and rules, whether it is enabled and
+    /// what triggers it. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRetentionPolicyRequestBody>,
 }
@@ -177,7 +178,8 @@ impl CreateInstanceRetentionPolicy {
         self
     }
 
-    /// Request body.
+    /// The retention policy: its name, retention algorithm and rules, whether it is enabled and
+    /// what triggers it.
     pub fn body(mut self, value: impl Into<models::CreateRetentionPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

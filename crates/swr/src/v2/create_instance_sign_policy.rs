@@ -80,7 +80,8 @@ pub struct CreateInstanceSignPolicyRequest {
     /// Name of the namespace. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The signing policy: name, signature method, algorithm and key, the trigger and the
+    /// repositories it covers. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateSignaturePolicyRequestBody>,
 }
@@ -173,7 +174,8 @@ impl CreateInstanceSignPolicy {
         self
     }
 
-    /// Request body.
+    /// The signing policy: name, signature method, algorithm and key, the trigger and the
+    /// repositories it covers.
     pub fn body(mut self, value: impl Into<models::CreateSignaturePolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

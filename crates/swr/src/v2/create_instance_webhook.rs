@@ -78,7 +78,8 @@ pub struct CreateInstanceWebhookRequest {
     /// Name of the namespace. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The webhook: its name, target addresses, the repositories it watches, the event types and
+    /// whether it is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateWebhookPolicyRequestBody>,
 }
@@ -171,7 +172,8 @@ impl CreateInstanceWebhook {
         self
     }
 
-    /// Request body.
+    /// The webhook: its name, target addresses, the repositories it watches, the event types and
+    /// whether it is enabled.
     pub fn body(mut self, value: impl Into<models::CreateWebhookPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

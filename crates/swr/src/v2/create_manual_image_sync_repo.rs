@@ -84,7 +84,8 @@ pub struct CreateManualImageSyncRepoRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The image tags to synchronize, the target region and organization, and whether to overwrite
+    /// existing images. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateManualImageSyncRepoRequestBody>,
 }
@@ -185,7 +186,8 @@ impl CreateManualImageSyncRepo {
         self
     }
 
-    /// Request body.
+    /// The image tags to synchronize, the target region and organization, and whether to overwrite
+    /// existing images.
     pub fn body(mut self, value: impl Into<models::CreateManualImageSyncRepoRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

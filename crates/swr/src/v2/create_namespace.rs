@@ -64,7 +64,7 @@ impl Client {
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateNamespaceRequest {
-    /// Request body. The JSON body.
+    /// The name of the organization to create. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateNamespaceRequestBody>,
 }
@@ -135,7 +135,7 @@ pub struct CreateNamespace {
 }
 
 impl CreateNamespace {
-    /// Request body.
+    /// The name of the organization to create.
     pub fn body(mut self, value: impl Into<models::CreateNamespaceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

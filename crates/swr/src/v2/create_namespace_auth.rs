@@ -72,7 +72,8 @@ pub struct CreateNamespaceAuthRequest {
     /// Length: 1 to 64 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace: Option<String>,
-    /// Request body. The JSON body.
+    /// The users to grant access to the organization and the permission each one gets. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<models::UserAuth>>,
 }
@@ -149,7 +150,7 @@ impl CreateNamespaceAuth {
         self
     }
 
-    /// Request body.
+    /// The users to grant access to the organization and the permission each one gets.
     pub fn body(mut self, value: impl Into<Vec<models::UserAuth>>) -> Self {
         self.input.body = Some(value.into());
         self

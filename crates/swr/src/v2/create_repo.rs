@@ -74,7 +74,8 @@ pub struct CreateRepoRequest {
     /// Length: 1 to 64 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace: Option<String>,
-    /// Request body. The JSON body.
+    /// The repository to create: its name, whether it is public, its category and description. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRepoRequestBody>,
 }
@@ -159,7 +160,7 @@ impl CreateRepo {
         self
     }
 
-    /// Request body.
+    /// The repository to create: its name, whether it is public, its category and description.
     pub fn body(mut self, value: impl Into<models::CreateRepoRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -81,7 +81,8 @@ pub struct CreateRepoDomainsRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The account to share the image with, the permission granted, the expiration date and a
+    /// description. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRepoDomainsRequestBody>,
 }
@@ -178,7 +179,8 @@ impl CreateRepoDomains {
         self
     }
 
-    /// Request body.
+    /// The account to share the image with, the permission granted, the expiration date and a
+    /// description.
     pub fn body(mut self, value: impl Into<models::CreateRepoDomainsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -78,7 +78,8 @@ pub struct CreateRepoTagRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The existing tag to copy, the name of the new tag, and whether an existing tag of that name
+    /// is overwritten. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRepoTagRequestBody>,
 }
@@ -175,7 +176,8 @@ impl CreateRepoTag {
         self
     }
 
-    /// Request body.
+    /// The existing tag to copy, the name of the new tag, and whether an existing tag of that name
+    /// is overwritten.
     pub fn body(mut self, value: impl Into<models::CreateRepoTagRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -78,7 +78,8 @@ pub struct CreateRetentionRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The retention rule: the algorithm that combines its rules and the rules themselves. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateRetentionRequestBody>,
 }
@@ -176,7 +177,7 @@ impl CreateRetention {
         self
     }
 
-    /// Request body.
+    /// The retention rule: the algorithm that combines its rules and the rules themselves.
     pub fn body(mut self, value: impl Into<models::CreateRetentionRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -81,7 +81,7 @@ pub struct CreateSubResourceTagsRequest {
     /// ID of the sub-resource. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sub_resource_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags to add to the sub-resource. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateResourceTagsRequestBody>,
 }
@@ -197,7 +197,7 @@ impl CreateSubResourceTags {
         self
     }
 
-    /// Request body.
+    /// The tags to add to the sub-resource.
     pub fn body(mut self, value: impl Into<models::CreateResourceTagsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

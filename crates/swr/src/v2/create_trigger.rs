@@ -84,7 +84,8 @@ pub struct CreateTriggerRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The trigger: the action, the application and its type, the target cluster and namespace, the
+    /// tag condition and the container to update. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateTriggerRequestBody>,
 }
@@ -181,7 +182,8 @@ impl CreateTrigger {
         self
     }
 
-    /// Request body.
+    /// The trigger: the action, the application and its type, the target cluster and namespace, the
+    /// tag condition and the container to update.
     pub fn body(mut self, value: impl Into<models::CreateTriggerRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct CreateUserRepositoryAuthRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The users to grant access to the repository and the permission each one gets. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<models::UserAuth>>,
 }
@@ -165,7 +165,7 @@ impl CreateUserRepositoryAuth {
         self
     }
 
-    /// Request body.
+    /// The users to grant access to the repository and the permission each one gets.
     pub fn body(mut self, value: impl Into<Vec<models::UserAuth>>) -> Self {
         self.input.body = Some(value.into());
         self

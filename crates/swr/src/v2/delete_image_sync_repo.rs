@@ -79,7 +79,8 @@ pub struct DeleteImageSyncRepoRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The target region and organization that identify the synchronization task to delete. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteImageSyncRepoRequestBody>,
 }
@@ -176,7 +177,7 @@ impl DeleteImageSyncRepo {
         self
     }
 
-    /// Request body.
+    /// The target region and organization that identify the synchronization task to delete.
     pub fn body(mut self, value: impl Into<models::DeleteImageSyncRepoRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

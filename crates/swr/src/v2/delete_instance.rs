@@ -67,7 +67,7 @@ pub struct DeleteInstanceRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether to also delete the instance's OBS bucket and its DNS records. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteInstanceRequestBody>,
 }
@@ -139,7 +139,7 @@ impl DeleteInstance {
         self
     }
 
-    /// Request body.
+    /// Whether to also delete the instance's OBS bucket and its DNS records.
     pub fn body(mut self, value: impl Into<models::DeleteInstanceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

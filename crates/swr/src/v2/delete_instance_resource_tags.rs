@@ -72,7 +72,7 @@ pub struct DeleteInstanceResourceTagsRequest {
     /// ID of the resource. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags to remove from the instance. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteResourceTagsRequestBody>,
 }
@@ -165,7 +165,7 @@ impl DeleteInstanceResourceTags {
         self
     }
 
-    /// Request body.
+    /// The tags to remove from the instance.
     pub fn body(mut self, value: impl Into<models::DeleteResourceTagsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct DeleteNamespaceAuthRequest {
     /// Length: 1 to 64 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the users whose permissions on the organization are revoked. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<String>>,
 }
@@ -147,7 +147,7 @@ impl DeleteNamespaceAuth {
         self
     }
 
-    /// Request body.
+    /// IDs of the users whose permissions on the organization are revoked.
     pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.body = Some(value.into());
         self

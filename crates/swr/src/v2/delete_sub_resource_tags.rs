@@ -81,7 +81,7 @@ pub struct DeleteSubResourceTagsRequest {
     /// ID of the sub-resource. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sub_resource_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags to remove from the sub-resource. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteResourceTagsRequestBody>,
 }
@@ -197,7 +197,7 @@ impl DeleteSubResourceTags {
         self
     }
 
-    /// Request body.
+    /// The tags to remove from the sub-resource.
     pub fn body(mut self, value: impl Into<models::DeleteResourceTagsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -74,7 +74,7 @@ pub struct DeleteUserRepositoryAuthRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// IDs of the users whose permissions on the repository are revoked. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<String>>,
 }
@@ -163,7 +163,7 @@ impl DeleteUserRepositoryAuth {
         self
     }
 
-    /// Request body.
+    /// IDs of the users whose permissions on the repository are revoked.
     pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -70,7 +70,7 @@ pub struct ExecuteGcScheduleRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The garbage collection schedule and its parameters. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExecuteScheduleRequestBody>,
 }
@@ -151,7 +151,7 @@ impl ExecuteGcSchedule {
         self
     }
 
-    /// Request body.
+    /// The garbage collection schedule and its parameters.
     pub fn body(mut self, value: impl Into<models::ExecuteScheduleRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct ExecuteInstanceReplicationPolicyRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the replication policy to run. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateReplicationExecutionRequestBody>,
 }
@@ -150,7 +150,7 @@ impl ExecuteInstanceReplicationPolicy {
         self
     }
 
-    /// Request body.
+    /// The ID of the replication policy to run.
     pub fn body(mut self, value: impl Into<models::CreateReplicationExecutionRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,8 @@ pub struct ExecuteInstanceRetentionPolicyRequest {
     /// ID of the retention policy. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// Whether to do a dry run that reports what would be deleted without deleting it. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ExecuteRetentionPolicyRequestBody>,
 }
@@ -181,7 +182,7 @@ impl ExecuteInstanceRetentionPolicy {
         self
     }
 
-    /// Request body.
+    /// Whether to do a dry run that reports what would be deleted without deleting it.
     pub fn body(mut self, value: impl Into<models::ExecuteRetentionPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct ListInstanceResourceInstancesRequest {
     /// Range: 1 to 200.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
-    /// Request body. The JSON body.
+    /// The tags used to filter the instances. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListResourceInstancesRequestBody>,
 }
@@ -178,7 +178,7 @@ impl ListInstanceResourceInstances {
         self
     }
 
-    /// Request body.
+    /// The tags used to filter the instances.
     pub fn body(mut self, value: impl Into<models::ListResourceInstancesRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

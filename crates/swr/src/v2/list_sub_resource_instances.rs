@@ -86,7 +86,7 @@ pub struct ListSubResourceInstancesRequest {
     /// Range: 1 to 200.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
-    /// Request body. The JSON body.
+    /// The tags used to filter the sub-resources. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListResourceInstancesRequestBody>,
 }
@@ -211,7 +211,7 @@ impl ListSubResourceInstances {
         self
     }
 
-    /// Request body.
+    /// The tags used to filter the sub-resources.
     pub fn body(mut self, value: impl Into<models::ListResourceInstancesRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -67,7 +67,7 @@ pub struct ShowInstanceResourceInstancesCountRequest {
     /// Type of the resource; only `instances` is supported. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_type: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags used to filter the instances that are counted. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListResourceInstancesRequestBody>,
 }
@@ -153,7 +153,7 @@ impl ShowInstanceResourceInstancesCount {
         self
     }
 
-    /// Request body.
+    /// The tags used to filter the instances that are counted.
     pub fn body(mut self, value: impl Into<models::ListResourceInstancesRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,7 @@ pub struct ShowSubResourceInstancesCountRequest {
     /// Type of the sub-resource; only `namespaces` is supported. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sub_resource_type: Option<String>,
-    /// Request body. The JSON body.
+    /// The tags used to filter the sub-resources that are counted. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListResourceInstancesRequestBody>,
 }
@@ -185,7 +185,7 @@ impl ShowSubResourceInstancesCount {
         self
     }
 
-    /// Request body.
+    /// The tags used to filter the sub-resources that are counted.
     pub fn body(mut self, value: impl Into<models::ListResourceInstancesRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

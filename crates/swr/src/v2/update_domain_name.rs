@@ -72,7 +72,7 @@ pub struct UpdateDomainNameRequest {
     /// ID of the domain name. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub domainname_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The ID of the TLS certificate to use for the domain name. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateDomainNameRequestBody>,
 }
@@ -165,7 +165,7 @@ impl UpdateDomainName {
         self
     }
 
-    /// Request body.
+    /// The ID of the TLS certificate to use for the domain name.
     pub fn body(mut self, value: impl Into<models::UpdateDomainNameRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -69,7 +69,8 @@ pub struct UpdateGcScheduleRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The garbage collection schedule and its parameters, such as whether untagged artifacts are
+    /// removed. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateScheduleRequestBody>,
 }
@@ -149,7 +150,8 @@ impl UpdateGcSchedule {
         self
     }
 
-    /// Request body.
+    /// The garbage collection schedule and its parameters, such as whether untagged artifacts are
+    /// removed.
     pub fn body(mut self, value: impl Into<models::UpdateScheduleRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

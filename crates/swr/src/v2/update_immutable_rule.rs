@@ -77,7 +77,8 @@ pub struct UpdateImmutableRuleRequest {
     /// ID of the immutable tag rule. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub immutable_rule_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new settings of the immutable tag rule: priority, disabled flag, action, template and
+    /// the tag and repository selectors. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateImmutableRuleBody>,
 }
@@ -183,7 +184,8 @@ impl UpdateImmutableRule {
         self
     }
 
-    /// Request body.
+    /// The new settings of the immutable tag rule: priority, disabled flag, action, template and
+    /// the tag and repository selectors.
     pub fn body(mut self, value: impl Into<models::UpdateImmutableRuleBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -68,7 +68,7 @@ pub struct UpdateInstanceConfigurationRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether anonymous access to the instance is allowed. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateInstanceConfigurationRequestBody>,
 }
@@ -149,7 +149,7 @@ impl UpdateInstanceConfiguration {
         self
     }
 
-    /// Request body.
+    /// Whether anonymous access to the instance is allowed.
     pub fn body(
         mut self,
         value: impl Into<models::UpdateInstanceConfigurationRequestBody>,

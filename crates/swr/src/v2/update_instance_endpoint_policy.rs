@@ -70,7 +70,7 @@ pub struct UpdateInstanceEndpointPolicyRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The IP addresses allowed to reach the instance over the public network. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateWhiteListRequestBody>,
 }
@@ -151,7 +151,7 @@ impl UpdateInstanceEndpointPolicy {
         self
     }
 
-    /// Request body.
+    /// The IP addresses allowed to reach the instance over the public network.
     pub fn body(mut self, value: impl Into<models::UpdateWhiteListRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -72,7 +72,7 @@ pub struct UpdateInstanceLtCredentialRequest {
     /// ID of the access credential (the `token_id`). Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub credential_id: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether the long-term access credential is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateLongTermCredentialRequestBody>,
 }
@@ -165,7 +165,7 @@ impl UpdateInstanceLtCredential {
         self
     }
 
-    /// Request body.
+    /// Whether the long-term access credential is enabled.
     pub fn body(mut self, value: impl Into<models::UpdateLongTermCredentialRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,7 @@ pub struct UpdateInstanceNamespaceRequest {
     /// Length: 1 to 64 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The new namespace metadata and the CVE allowlist of the namespace. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateNamespaceRequestBody>,
 }
@@ -173,7 +173,7 @@ impl UpdateInstanceNamespace {
         self
     }
 
-    /// Request body.
+    /// The new namespace metadata and the CVE allowlist of the namespace.
     pub fn body(mut self, value: impl Into<models::UpdateNamespaceRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,8 @@ pub struct UpdateInstanceRegistryRequest {
     /// ID of the replication registry. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub registry_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new settings of the target registry: name, type, region, instance or URL, and access
+    /// credential. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRegistryRequestBody>,
 }
@@ -168,7 +169,8 @@ impl UpdateInstanceRegistry {
         self
     }
 
-    /// Request body.
+    /// The new settings of the target registry: name, type, region, instance or URL, and access
+    /// credential.
     pub fn body(mut self, value: impl Into<models::UpdateRegistryRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -76,7 +76,8 @@ pub struct UpdateInstanceReplicationPolicyRequest {
     /// ID of the replication policy. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new settings of the replication policy: registries, destination namespace, filters and
+    /// trigger. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateReplicationPolicyRequestBody>,
 }
@@ -169,7 +170,8 @@ impl UpdateInstanceReplicationPolicy {
         self
     }
 
-    /// Request body.
+    /// The new settings of the replication policy: registries, destination namespace, filters and
+    /// trigger.
     pub fn body(mut self, value: impl Into<models::UpdateReplicationPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -77,7 +77,7 @@ pub struct UpdateInstanceRepositoryRequest {
     /// Name of the artifact repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository_name: Option<String>,
-    /// Request body. The JSON body.
+    /// The new description of the artifact repository. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRepoConfigRequestBody>,
 }
@@ -179,7 +179,7 @@ impl UpdateInstanceRepository {
         self
     }
 
-    /// Request body.
+    /// The new description of the artifact repository.
     pub fn body(mut self, value: impl Into<models::UpdateRepoConfigRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -86,7 +86,8 @@ pub struct UpdateInstanceRetentionPolicyRequest {
     /// ID of the retention policy. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new settings of the retention policy: name, algorithm, rules, enabled flag and trigger.
+    /// The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRetentionPolicyRequestBody>,
 }
@@ -189,7 +190,7 @@ impl UpdateInstanceRetentionPolicy {
         self
     }
 
-    /// Request body.
+    /// The new settings of the retention policy: name, algorithm, rules, enabled flag and trigger.
     pub fn body(mut self, value: impl Into<models::UpdateRetentionPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -83,7 +83,8 @@ pub struct UpdateInstanceSignPolicyRequest {
     /// ID of the policy. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new settings of the signing policy: signature method, algorithm and key, trigger and
+    /// covered repositories. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateSignaturePolicyRequestBody>,
 }
@@ -185,7 +186,8 @@ impl UpdateInstanceSignPolicy {
         self
     }
 
-    /// Request body.
+    /// The new settings of the signing policy: signature method, algorithm and key, trigger and
+    /// covered repositories.
     pub fn body(mut self, value: impl Into<models::UpdateSignaturePolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

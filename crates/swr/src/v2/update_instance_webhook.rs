@@ -80,7 +80,8 @@ pub struct UpdateInstanceWebhookRequest {
     /// ID of the webhook policy. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new settings of the webhook: targets, watched repositories, event types and enabled
+    /// flag. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateWebhookPolicyRequestBody>,
 }
@@ -182,7 +183,8 @@ impl UpdateInstanceWebhook {
         self
     }
 
-    /// Request body.
+    /// The new settings of the webhook: targets, watched repositories, event types and enabled
+    /// flag.
     pub fn body(mut self, value: impl Into<models::UpdateWebhookPolicyRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

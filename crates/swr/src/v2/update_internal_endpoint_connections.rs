@@ -69,7 +69,8 @@ pub struct UpdateInternalEndpointConnectionsRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The private network access connections to handle and whether to accept or reject them. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateInternalEndpointConnectionsRequestBody>,
 }
@@ -151,7 +152,7 @@ impl UpdateInternalEndpointConnections {
         self
     }
 
-    /// Request body.
+    /// The private network access connections to handle and whether to accept or reject them.
     pub fn body(
         mut self,
         value: impl Into<models::UpdateInternalEndpointConnectionsRequestBody>,

@@ -70,7 +70,8 @@ pub struct UpdateInternalEndpointPermissionsRequest {
     /// ID of the enterprise repository instance. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
-    /// Request body. The JSON body.
+    /// The whitelist entries, whether to add or remove them, and the type of permission. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateInternalEndpointPermissionsRequestBody>,
 }
@@ -152,7 +153,7 @@ impl UpdateInternalEndpointPermissions {
         self
     }
 
-    /// Request body.
+    /// The whitelist entries, whether to add or remove them, and the type of permission.
     pub fn body(
         mut self,
         value: impl Into<models::UpdateInternalEndpointPermissionsRequestBody>,

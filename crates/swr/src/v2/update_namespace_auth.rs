@@ -72,7 +72,8 @@ pub struct UpdateNamespaceAuthRequest {
     /// Length: 1 to 64 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace: Option<String>,
-    /// Request body. The JSON body.
+    /// The users whose organization permissions change and the new permission of each. The JSON
+    /// body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<models::UserAuth>>,
 }
@@ -149,7 +150,7 @@ impl UpdateNamespaceAuth {
         self
     }
 
-    /// Request body.
+    /// The users whose organization permissions change and the new permission of each.
     pub fn body(mut self, value: impl Into<Vec<models::UserAuth>>) -> Self {
         self.input.body = Some(value.into());
         self

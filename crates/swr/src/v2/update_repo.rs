@@ -84,7 +84,7 @@ pub struct UpdateRepoRequest {
     /// Length: 1 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether the repository is public, its category and its description. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRepoRequestBody>,
 }
@@ -186,7 +186,7 @@ impl UpdateRepo {
         self
     }
 
-    /// Request body.
+    /// Whether the repository is public, its category and its description.
     pub fn body(mut self, value: impl Into<models::UpdateRepoRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

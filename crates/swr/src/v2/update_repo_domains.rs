@@ -84,7 +84,8 @@ pub struct UpdateRepoDomainsRequest {
     /// Name of the tenant the image repository is shared with. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub access_domain: Option<String>,
-    /// Request body. The JSON body.
+    /// The new permission, expiration date and description of the sharing with that account. The
+    /// JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRepoDomainsRequestBody>,
 }
@@ -191,7 +192,7 @@ impl UpdateRepoDomains {
         self
     }
 
-    /// Request body.
+    /// The new permission, expiration date and description of the sharing with that account.
     pub fn body(mut self, value: impl Into<models::UpdateRepoDomainsRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

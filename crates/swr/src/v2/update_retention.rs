@@ -82,7 +82,7 @@ pub struct UpdateRetentionRequest {
     /// ID of the image retention rule. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub retention_id: Option<i64>,
-    /// Request body. The JSON body.
+    /// The new algorithm and rules of the retention rule. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateRetentionRequestBody>,
 }
@@ -189,7 +189,7 @@ impl UpdateRetention {
         self
     }
 
-    /// Request body.
+    /// The new algorithm and rules of the retention rule.
     pub fn body(mut self, value: impl Into<models::UpdateRetentionRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

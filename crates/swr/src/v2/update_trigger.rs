@@ -81,7 +81,7 @@ pub struct UpdateTriggerRequest {
     /// Name of the trigger. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub trigger: Option<String>,
-    /// Request body. The JSON body.
+    /// Whether the trigger is enabled. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateTriggerRequestBody>,
 }
@@ -188,7 +188,7 @@ impl UpdateTrigger {
         self
     }
 
-    /// Request body.
+    /// Whether the trigger is enabled.
     pub fn body(mut self, value: impl Into<models::UpdateTriggerRequestBody>) -> Self {
         self.input.body = Some(value.into());
         self

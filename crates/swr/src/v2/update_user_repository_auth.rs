@@ -76,7 +76,7 @@ pub struct UpdateUserRepositoryAuthRequest {
     /// Name of the image repository. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
-    /// Request body. The JSON body.
+    /// The users whose repository permissions change and the new permission of each. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<models::UserAuth>>,
 }
@@ -165,7 +165,7 @@ impl UpdateUserRepositoryAuth {
         self
     }
 
-    /// Request body.
+    /// The users whose repository permissions change and the new permission of each.
     pub fn body(mut self, value: impl Into<Vec<models::UserAuth>>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The processes to add to the whitelist policy.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The whitelist entry: OS type, rule type, the hosts and check rules it covers, and a description.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The CI/CD configuration name with its vulnerability whitelist and blocklist and its image
+/// whitelist.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

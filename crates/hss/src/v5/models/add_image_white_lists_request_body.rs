@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The whitelist entries: vulnerability type and IDs, rule type, the images covered and a
+/// description.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The login whitelist entry: host private IP, login source IP, user name, remarks and whether to
+/// handle matching events.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The protection features the policy enables and their settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The ransomware policy: name, protection mode, deployment mode, protected and excluded
+/// directories, file types, OS and process whitelist.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The registry to add: name, type, API version, protocol, address, login credentials and
+/// namespace.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The host and the system user names to whitelist on it, with remarks.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The whitelist entry: vulnerability type and IDs, rule type, the hosts it covers, whether to
+/// ignore matching findings and a description.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

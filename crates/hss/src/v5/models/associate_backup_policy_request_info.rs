@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The IDs of the vault and of the backup policy to bind to it.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The asset importance to set and the IDs of the hosts it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

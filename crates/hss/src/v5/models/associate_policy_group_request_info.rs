@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The ID of the policy group to deploy, the deployment type and the target hosts, or a flag for
+/// all hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The ID of the ransomware protection policy to apply and the IDs of the hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

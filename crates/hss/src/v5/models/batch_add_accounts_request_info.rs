@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The accounts to add.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The handling action, the handler, and the event type and category of the alarm events to handle.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The tags and system tags to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The local images to export, or a flag for all, plus filters such as vulnerability type, handling
+/// and scan status, image name and version.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

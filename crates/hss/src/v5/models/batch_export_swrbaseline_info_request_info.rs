@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The images to export, or a flag for all images, plus filters such as image type, scan status,
+/// namespace, name and version.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

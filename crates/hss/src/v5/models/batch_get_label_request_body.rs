@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// IDs of the CCE clusters whose node labels are listed.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

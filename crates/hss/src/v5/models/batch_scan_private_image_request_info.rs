@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The registry type and the images to scan, or a flag for all images that match filters such as
+/// namespace, name and version.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The OS, ransomware and backup protection settings, the protection policy and vault, and the IDs
+/// of the hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

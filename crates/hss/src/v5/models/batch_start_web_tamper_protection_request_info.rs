@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The hosts to protect, the billing mode and quota, the protected directories, scheduled shutdown
+/// and dynamic protection settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The clusters whose agent DaemonSet is upgraded and the target versions.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The hosts to configure, or a flag for all, and the resource mode with CPU and memory limits.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

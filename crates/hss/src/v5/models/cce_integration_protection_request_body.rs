@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The cluster to protect (type, ID and name), the billing mode, the protection type and the
+/// preferred package period.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

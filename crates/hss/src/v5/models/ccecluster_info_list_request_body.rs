@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The CCE clusters whose configuration is returned.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Whether automatic agent upgrade is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

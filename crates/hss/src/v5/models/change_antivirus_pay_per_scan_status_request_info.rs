@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Whether pay-per-scan billing for virus scanning is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

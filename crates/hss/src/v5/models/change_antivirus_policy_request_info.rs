@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The policy ID and its new name, start type, scan type and schedule.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The status to set and the hashes of the processes it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

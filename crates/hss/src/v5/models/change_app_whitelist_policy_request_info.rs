@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The policy ID and its new name, type, learning period, directories, interception and automatic
+/// confirmation and detection settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The blocked IP addresses to unblock.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The handling action, the handler, the alarm events to handle and any whitelist rules to add for
+/// them.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The custom weak passwords to check images against.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The custom sensitive file paths to whitelist.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

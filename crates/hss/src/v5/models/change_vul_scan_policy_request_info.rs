@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The scan period and time, the host range and IDs, the vulnerability types to scan and whether
+/// the policy is active.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

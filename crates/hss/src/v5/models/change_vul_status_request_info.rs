@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The handling action and remark, and the vulnerabilities and hosts it applies to, with optional
+/// backup settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The failed check items and the action to take on each.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

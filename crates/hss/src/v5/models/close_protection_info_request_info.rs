@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The hosts and agents to unprotect and what protection to disable.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The paid scan task: name, scan type, action on findings, target hosts, file types and scanned or
+/// ignored directories.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

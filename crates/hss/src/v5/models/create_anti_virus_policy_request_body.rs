@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The virus scan policy: name, start type, scan type and scan schedule.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The scan task name and ID, the scan type, the action on findings and the target hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

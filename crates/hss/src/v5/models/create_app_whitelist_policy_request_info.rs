@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The application whitelist policy: name, type, learning period, directories, interception and
+/// detection settings, and the hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The scan type, CI/CD configuration, image name and version, blocking flag and the registry
+/// address and login details.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The rule name, its value, and whether it applies to all hosts or to the listed agents.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The cluster name, whether the agent upgrades automatically, and the runtime, scheduling and
+/// resource settings of the DaemonSet.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The hosts or server groups to scan, or a flag for all hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

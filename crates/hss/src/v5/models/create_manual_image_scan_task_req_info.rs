@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The scan scope, rate limit, and the images to scan or a flag for all matching images.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The name and namespace of the network policy and its content.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

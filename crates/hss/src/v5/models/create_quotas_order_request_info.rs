@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The quota specification, period type and length, auto-renewal and auto-payment flags and the
+/// number of quotas.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

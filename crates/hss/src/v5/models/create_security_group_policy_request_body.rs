@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The policy name, the workload it applies to and the security groups to use.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

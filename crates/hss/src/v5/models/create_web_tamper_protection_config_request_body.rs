@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The configuration: type, protection mode, monitored and privileged processes, container settings
+/// and quota information.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

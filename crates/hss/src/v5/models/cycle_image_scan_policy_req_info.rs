@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Whether periodic scanning is enabled, the scan cycle, scope, rate limit, time window and
+/// registries.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The organization, account and project that identify the account to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// IDs of the hosts to remove from the policy.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The name and ID of the cluster protection policy to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The security group policies to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The configuration type and IDs of the configurations to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

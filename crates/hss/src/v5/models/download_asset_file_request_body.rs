@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The search criteria of the assets and the column headers of the export.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

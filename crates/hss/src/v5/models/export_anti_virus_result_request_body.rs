@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The column headers of the exported file.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

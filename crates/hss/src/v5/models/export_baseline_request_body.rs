@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The report category and size, the policy group, and filters such as check name, standard,
+/// result, severity and host.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

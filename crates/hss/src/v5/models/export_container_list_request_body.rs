@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Filters for the containers to export, such as cluster, container, pod and image name, status and
+/// risk.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

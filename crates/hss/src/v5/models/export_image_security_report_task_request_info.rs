@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The report type and size, and the images to export or a flag for all images that match the
+/// filters.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

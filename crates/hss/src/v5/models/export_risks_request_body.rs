@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The column headers of the export and the IaC items to include.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The report type and the operation data to export.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Filters for the handling history to export, such as status, vulnerability, server group and
+/// host, and the export size.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

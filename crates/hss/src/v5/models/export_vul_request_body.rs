@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The column headers of the export and the vulnerabilities and hosts to include.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Filters for the hosts to export, such as host ID, name, IP address, agent, OS and asset
+/// importance.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

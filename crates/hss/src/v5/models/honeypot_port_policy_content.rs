@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The honeypot policy: OS type, name, ports, whitelisted IP addresses and the hosts or server
+/// groups it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The handling action and status, the host and the check rules concerned.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

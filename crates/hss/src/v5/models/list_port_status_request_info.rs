@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The status to set and the open ports it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Names of the configurations to return.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

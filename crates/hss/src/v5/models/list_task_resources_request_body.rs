@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The task type with its cluster scan or IaC scan settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

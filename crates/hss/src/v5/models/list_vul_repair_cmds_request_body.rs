@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The vulnerabilities and hosts to get fix commands for, whether they are containers and the
+/// cluster ID.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The local images to scan, or a flag for all images that match filters such as name, version,
+/// type, scan status and size.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The manual scan type, the host range or agent IDs, and the urgent vulnerabilities to scan.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The alarms to change, the operation to apply and their total number.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

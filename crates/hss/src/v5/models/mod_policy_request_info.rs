@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The policy ID and its new name, template, description, content, image whitelist, target
+/// resources and parameters.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new vulnerability whitelist and blocklist and image whitelist of the CI/CD configuration.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

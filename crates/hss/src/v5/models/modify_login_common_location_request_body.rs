@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The area code of the common login location and the IDs of the hosts it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The whitelisted IP address, whether it is enabled and the IDs of the hosts it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The configurations to set and whether the change cascades to sub-projects.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The kubeconfig of the multi-cloud cluster to parse.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

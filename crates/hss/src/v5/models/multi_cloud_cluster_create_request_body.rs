@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The multi-cloud clusters: name, cloud provider, API server, and the image registry with its
+/// credentials and type.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The clusters whose access status is synchronized and their total number.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The handling action, a memo, the scan results to handle and any whitelist rules to add.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Whether to ignore or unignore and the IDs of the hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The plug-in code and the hosts to start it on, or a flag for all hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

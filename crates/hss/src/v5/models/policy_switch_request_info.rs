@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The name of the policy and whether it is turned on.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

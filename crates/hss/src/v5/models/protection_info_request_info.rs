@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The OS, ransomware protection policy, and backup settings such as resources, policy and cycle.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// IDs of the hosts and VPCs to check.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

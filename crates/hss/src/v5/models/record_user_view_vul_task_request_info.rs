@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The type of the task page that was viewed.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The whitelist entries to delete or a flag for all, and whether to restore the matching alarms.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

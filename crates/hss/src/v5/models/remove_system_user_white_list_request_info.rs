@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The system user whitelist entries to delete, or a flag to delete them all.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

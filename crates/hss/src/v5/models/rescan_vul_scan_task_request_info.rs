@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The host range and the IDs of the hosts to rescan.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

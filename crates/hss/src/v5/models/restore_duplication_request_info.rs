@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The server to restore, whether to power it on afterwards and the disk mappings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

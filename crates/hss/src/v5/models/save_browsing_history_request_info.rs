@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The action, the page path and the ID of the viewed item.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

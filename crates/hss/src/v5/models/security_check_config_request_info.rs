@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The task ID, whether the check is enabled, its schedule, the check content and the IDs of the
+/// hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Request body.
+/// The baseline policy: group name, supported OS, check rules and policy details.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The type of manual check to start.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The protected directories and whether their protection is resumed or paused.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Whether two-factor login is enabled, the authentication type, the SMN topic and the IDs of the
+/// hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

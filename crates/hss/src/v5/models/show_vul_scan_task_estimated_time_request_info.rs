@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The manual scan type, the host range and the agent IDs.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The check content and the hosts to check, or a flag for all hosts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The scan task to cancel and the IDs of the hosts it is canceled on.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Whether the application whitelist is enabled and the policies and hosts it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// IDs of the clusters and the protection mode operation to apply.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The protection version, billing mode and quota, the IDs of the hosts and tags.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The hosts, whether application protection is enabled, the application type, the policy,
+/// automatic attachment and protected ports.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The configuration type, whether to enable or disable, the billing mode, and the configurations
+/// and quotas concerned.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

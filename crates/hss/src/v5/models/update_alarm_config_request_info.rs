@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The alarm type, SMN topic, daily and real-time alarm settings, alarm level and ignored event
+/// classes.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

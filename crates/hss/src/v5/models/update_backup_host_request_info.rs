@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The host and the backup server IP address, port and backup directory.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

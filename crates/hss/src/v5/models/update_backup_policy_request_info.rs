@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Whether the backup policy is enabled, its ID, retention settings and trigger schedule.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

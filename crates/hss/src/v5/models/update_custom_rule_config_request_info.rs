@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The rule ID and its new name, value and scope of all hosts or listed agents.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

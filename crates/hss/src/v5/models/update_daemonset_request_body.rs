@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The agent version, cluster name, automatic upgrade flag, runtime and scheduling settings,
+/// billing mode and protection type.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

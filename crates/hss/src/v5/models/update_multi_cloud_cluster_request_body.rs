@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The current expiration date, whether to upgrade, and the new kubeconfig of the clusters.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

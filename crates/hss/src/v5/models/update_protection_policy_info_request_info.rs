@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The policy ID and its new name, protection and deployment modes, bait protection status, and
+/// protected and excluded directories.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new API version, protocol, address, login credentials, namespace, connected cluster and scan
+/// channel of the registry.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

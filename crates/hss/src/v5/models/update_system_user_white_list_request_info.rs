@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The host and its new whitelisted system user names, with remarks.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

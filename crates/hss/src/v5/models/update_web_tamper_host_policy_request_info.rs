@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The protected directories, scheduled shutdown, dynamic protection and privileged process
+/// settings of the host.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The configuration ID and type with its new protection mode, processes, container settings and
+/// protected directories.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The path of the Tomcat bin directory.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The hosts to upgrade, or a flag for all hosts that match filters such as name, IP address,
+/// version and OS.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The vulnerabilities and hosts concerned by the handling operation.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

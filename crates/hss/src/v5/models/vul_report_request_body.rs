@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Filters for the report, such as asset importance, server group, host, severity and handling
+/// status.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

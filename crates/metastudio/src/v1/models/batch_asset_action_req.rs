@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The action to perform, the IDs of the assets and its parameters.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The command to confirm, the confirmation action and the IDs of the commands.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

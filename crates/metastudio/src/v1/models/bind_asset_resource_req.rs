@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The ID of the asset and the business type of the resource to bind.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The voice training task: tag, description, speaker gender, voice name, language, contact phone,
+/// user and output language.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The upload state of the file.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The confirmation action and the script version of the live room.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

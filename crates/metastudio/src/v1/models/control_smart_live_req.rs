@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The control command, its parameters and the review settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

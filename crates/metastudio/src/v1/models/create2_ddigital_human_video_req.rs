@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The script, avatar model, voice and video settings, shot scripts, output asset, background music
+/// and review settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

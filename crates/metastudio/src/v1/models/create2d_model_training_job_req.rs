@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The training task: name, contact, command message, number of video parts, background
+/// replacement, batch name and tags.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The text to synthesize, the voice asset, speed, pitch, volume, audio format and whether to
+/// return timestamps.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

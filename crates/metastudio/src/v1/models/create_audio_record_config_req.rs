@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The OBS bucket and endpoint for recordings and whether audio recording is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The intent the questions belong to and the questions to create.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The room and application for the dialog link.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

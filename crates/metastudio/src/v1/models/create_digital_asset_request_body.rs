@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The asset: name, description, type, review settings, tags, extra metadata, system properties and
+/// sharing settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The business card type and template, the card text and image, the introduction text or audio and
+/// the voice asset.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

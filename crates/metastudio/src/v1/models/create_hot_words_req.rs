@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The hot word type, the application and the hot words for each speech recognition engine.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

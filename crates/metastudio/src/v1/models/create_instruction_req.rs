@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The instruction: name, description, content, instruction set, slots and reply phrases.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

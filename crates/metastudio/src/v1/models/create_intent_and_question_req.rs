@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The intent name and answer, the skill it belongs to and its questions.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

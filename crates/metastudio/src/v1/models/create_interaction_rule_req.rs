@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The rule name, the event type, the condition that triggers it and the triggered action.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

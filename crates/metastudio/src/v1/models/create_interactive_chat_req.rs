@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The role, the message to send, the session ID and the language.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The intent name, its answer and the skill it belongs to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

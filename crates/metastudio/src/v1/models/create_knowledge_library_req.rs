@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The knowledge base name, language, type, and the number of results and score threshold for
+/// recall.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The question text and the intent it belongs to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

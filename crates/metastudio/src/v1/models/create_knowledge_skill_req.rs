@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The skill name and identifier.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

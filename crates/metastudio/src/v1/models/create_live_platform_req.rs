@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The platform name, its authentication settings and callback settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The configuration name, model endpoint URL, API key and model.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

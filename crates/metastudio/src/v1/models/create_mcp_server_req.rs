@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The configuration name, MCP server URL and the name of the authentication header.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The cloud service products to order.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

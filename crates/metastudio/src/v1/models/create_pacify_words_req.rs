@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The application, the phrase type, the intent, the phrase text and its language.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The photo of the person to check.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use huaweicloud_sdk_core::FilePart;
 
-/// Request body.
+/// The photo file to model, the style, the task name and the notification URL.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The plug-in provider and its API key.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

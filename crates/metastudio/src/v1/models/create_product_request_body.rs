@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The product: name, description, tags, cover, texts, assets and whether it is activated
+/// automatically.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

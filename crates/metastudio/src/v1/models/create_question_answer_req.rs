@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The question, its answer, the knowledge base and similar questions.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

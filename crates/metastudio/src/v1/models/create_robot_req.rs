@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The application: name, type, room, robot type, language, tail silence time, question review and
+/// third-party engine settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The role: name, description, business scenarios, LLM source and configuration, plug-ins, MCP
+/// servers and instruction set.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The task type and language.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The dialog: name, description, video settings, avatar model, voice settings, application and
+/// billing mode.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

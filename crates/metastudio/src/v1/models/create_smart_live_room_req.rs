@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The live room: name, description, type, scene scripts, interaction settings and rules, play
+/// policy and video settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The script and sequence number of the video and the callback settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

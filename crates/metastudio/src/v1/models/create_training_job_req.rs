@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The training task: tag, description, speaker gender, voice name, language, creation type,
+/// contact phone and related job ID.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The text to read, the emotion, speed, pitch, volume, business type and style.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

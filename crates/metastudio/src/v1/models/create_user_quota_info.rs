@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The IAM user and the quotas to assign.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The script: name, description, view mode, avatar model and type, voice and video settings and
+/// private data.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The collections to remove from the tenant configuration.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

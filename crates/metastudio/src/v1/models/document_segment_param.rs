@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The segmentation method, chunk size and type and the separators.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The command to run, its message, review comments and the reason for the operation.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

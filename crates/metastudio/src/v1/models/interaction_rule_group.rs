@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The name of the rule library and its interaction rules.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The file name, size and type, the asset and file category, and the number of upload parts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The URL of the photo, the style, the task name and the notification URL.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The asset and text items of the product and the action to apply to them.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The knowledge base and its type, the test query, and the number of results and score threshold.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

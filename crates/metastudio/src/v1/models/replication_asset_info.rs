@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The asset to copy, its asset information, encryption details and expiration time.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The live room events to report, their total number and the review settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

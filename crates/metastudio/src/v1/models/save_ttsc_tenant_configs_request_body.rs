@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Request body.
+/// The configuration ID, key and value.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The pronunciation entry: type, the word and its pronunciation, and the vocabulary group.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The batch name and the IDs of the tasks to put in it.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

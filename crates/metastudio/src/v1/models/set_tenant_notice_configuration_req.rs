@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The notification type, whether to send messages and the notification properties.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

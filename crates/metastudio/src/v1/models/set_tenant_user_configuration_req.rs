@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The collections to save in the tenant configuration.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Extended parameters of the task.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The agreement type and whether to sign it.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The ID of the document to segment.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

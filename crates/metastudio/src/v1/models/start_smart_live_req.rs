@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The video settings, play policy, stream output URLs and keys, callback URLs and settings, and
+/// the view mode.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The reason for the action.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The transfer type, the assets, the destination project, a memo, and acceptance, activation and
+/// billing options.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

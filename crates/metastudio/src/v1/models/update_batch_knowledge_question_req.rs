@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The questions to modify.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

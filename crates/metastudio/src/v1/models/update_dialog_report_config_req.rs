@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The OBS bucket and endpoint for reports and whether dialog result reporting is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new name, description, type, state, review settings, tags, extra metadata and system
+/// properties of the asset.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The document, the segment ID and index, and the new segment text.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

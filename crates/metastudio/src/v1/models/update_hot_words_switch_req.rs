@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The application and whether the hot word feature is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new name of the instruction set.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

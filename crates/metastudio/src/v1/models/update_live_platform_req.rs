@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new name, authentication settings and callback settings of the platform.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

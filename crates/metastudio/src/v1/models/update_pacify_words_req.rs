@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new text of the soothing phrase.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

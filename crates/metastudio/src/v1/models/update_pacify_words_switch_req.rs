@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The application, the language and whether soothing phrases are enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

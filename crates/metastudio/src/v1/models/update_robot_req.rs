@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new name, type, room, robot type, language, tail silence time, question review and engine
+/// settings of the application.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The live stream exit, event callback and notification settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

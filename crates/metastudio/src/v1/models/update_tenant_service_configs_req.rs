@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The sub-account control settings and whether AI marking is on.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

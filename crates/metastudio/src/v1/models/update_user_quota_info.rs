@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The quotas to assign to the IAM user.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new name, description, view mode, avatar model, voice and video settings and private data of
+/// the script.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

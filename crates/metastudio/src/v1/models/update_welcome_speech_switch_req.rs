@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The application, the language and whether the welcome speech is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

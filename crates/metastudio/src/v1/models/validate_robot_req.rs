@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The application type and the settings of the third-party dialog engine to validate.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

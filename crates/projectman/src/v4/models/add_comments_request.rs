@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The work item, the comment text in plain and rich format, the project and the comment type.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

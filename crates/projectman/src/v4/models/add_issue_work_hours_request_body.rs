@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The start and end dates, the number of hours and the work hour type.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

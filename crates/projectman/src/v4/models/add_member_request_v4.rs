@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The user to add, identified by user ID or by tenant name and ID, and the role to give them.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The source and target projects, the work item, and the work items to associate or disassociate.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

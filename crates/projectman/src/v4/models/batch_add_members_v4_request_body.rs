@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The users to add and their roles.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

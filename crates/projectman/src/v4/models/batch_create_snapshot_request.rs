@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The work items to take snapshots of.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

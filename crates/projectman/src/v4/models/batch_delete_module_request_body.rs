@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The project and the IDs of the work items to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The users and their new nicknames.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The work items to update and the attributes to set.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// IDs of the snapshots and whether they can be deleted.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

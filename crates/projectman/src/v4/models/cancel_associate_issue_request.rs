@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The source and target projects and the two work items to disassociate.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The project name to check.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The comment text, the work item category, the parent and root comments and the users mentioned.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The status operation and the iteration to move unfinished work items to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The custom field: name, type, options, memo and the work item type it belongs to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

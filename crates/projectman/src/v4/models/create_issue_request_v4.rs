@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The work item: description, assignee, developer, domain, start and end times, completion ratio
+/// and work hours.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The review form: title, description, category, whether approval is needed, planned dates, status
+/// and copied users.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The module name, description, parent module and owner.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

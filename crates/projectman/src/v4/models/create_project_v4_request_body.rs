@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The project name, description, source, type, enterprise project and template.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The title and URL of the external link.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

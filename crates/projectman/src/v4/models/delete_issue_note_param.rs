@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The comment ID, project and type that identify the comment to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

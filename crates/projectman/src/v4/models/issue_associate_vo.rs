@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The work items to associate or disassociate, the operation flag, the work item types and whether
+/// to replace existing links.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

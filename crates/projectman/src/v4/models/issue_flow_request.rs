@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The target status, new assignee, a comment, the project and the work item.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The label type, color, title and the work item types it applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The project and the type of cached data.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

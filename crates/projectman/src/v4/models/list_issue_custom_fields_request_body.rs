@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The custom fields and names to return and whether to include fields not in use.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

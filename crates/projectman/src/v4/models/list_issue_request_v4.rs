@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Filters for the work items, such as assignees, creators, developers, domains, completion and
+/// iterations, plus paging.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

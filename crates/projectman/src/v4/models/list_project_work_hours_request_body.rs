@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The projects, users, work hour types and dates to report on, the time range and paging.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

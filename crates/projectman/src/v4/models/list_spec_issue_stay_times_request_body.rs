@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The project and IDs of the work items.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

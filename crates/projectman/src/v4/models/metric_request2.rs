@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The metric type, iteration, and the dividend and divisor of the metric.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The plan: title, category, description, start and end dates, parent plan, workload and owner.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Request body.
+/// The plan ID and its new title, category, description, state, status and child plans.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

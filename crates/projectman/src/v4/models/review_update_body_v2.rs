@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The current and new status of the review form and its planned end date.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

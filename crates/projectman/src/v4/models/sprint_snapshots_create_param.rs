@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The snapshot title, the release or iteration and its category.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

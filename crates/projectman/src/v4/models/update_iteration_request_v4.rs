@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new name, description, start and end dates and status of the iteration, and how unfinished
+/// work items are handled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

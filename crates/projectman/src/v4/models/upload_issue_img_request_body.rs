@@ -2,7 +2,7 @@
 
 use huaweicloud_sdk_core::FilePart;
 
-/// Request body.
+/// The image file to upload.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The work item ID, its category and the workflow transition code.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

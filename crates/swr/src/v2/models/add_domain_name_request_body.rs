@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The domain name to add and the ID of its TLS certificate.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Settings of the synchronization task: the target region and organization, whether it runs
+/// automatically and whether it overwrites images.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

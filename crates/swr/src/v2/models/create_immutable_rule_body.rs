@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// Request body.
+/// The immutable tag rule: its priority, whether it is disabled, the action and template, and the
+/// tag and repository selectors.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

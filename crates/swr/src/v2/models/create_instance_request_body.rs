@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// Settings of the new instance: name, description, specification, VPC and subnet, billing mode and
+/// enterprise project.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The VPC and subnet (and the project that owns them) through which the instance is reachable,
+/// with an optional description.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The name of the long-term access credential to create.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The image tags to synchronize, the target region and organization, and whether to overwrite
+/// existing images.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

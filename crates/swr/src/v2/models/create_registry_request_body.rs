@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The target registry: name, type, region, instance or URL, and the credential used to access it.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The replication policy: source and destination registries, destination namespace, repository
+/// filters and trigger.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

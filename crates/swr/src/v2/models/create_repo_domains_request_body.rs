@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The account to share the image with, the permission granted, the expiration date and a
+/// description.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The repository to create: its name, whether it is public, its category and description.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The existing tag to copy, the name of the new tag, and whether an existing tag of that name is
+/// overwritten.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The retention policy: its name, retention algorithm and rules, whether it is enabled and what
+/// triggers it.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The retention rule: the algorithm that combines its rules and the rules themselves.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The signing policy: name, signature method, algorithm and key, the trigger and the repositories
+/// it covers.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

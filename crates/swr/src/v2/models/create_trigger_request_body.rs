@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The trigger: the action, the application and its type, the target cluster and namespace, the tag
+/// condition and the container to update.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The webhook: its name, target addresses, the repositories it watches, the event types and
+/// whether it is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

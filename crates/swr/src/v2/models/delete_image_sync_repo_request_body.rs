@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The target region and organization that identify the synchronization task to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

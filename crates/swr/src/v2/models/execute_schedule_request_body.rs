@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The garbage collection schedule and its parameters.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

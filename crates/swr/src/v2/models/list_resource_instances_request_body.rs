@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The tags used to filter the instances.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The ID of the TLS certificate to use for the domain name.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// Request body.
+/// The new settings of the immutable tag rule: priority, disabled flag, action, template and the
+/// tag and repository selectors.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

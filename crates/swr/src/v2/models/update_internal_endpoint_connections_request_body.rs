@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The private network access connections to handle and whether to accept or reject them.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The whitelist entries, whether to add or remove them, and the type of permission.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The garbage collection schedule and its parameters, such as whether untagged artifacts are
+/// removed.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The new settings of the webhook: targets, watched repositories, event types and enabled flag.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

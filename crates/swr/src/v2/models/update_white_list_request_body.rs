@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-/// Request body.
+/// The IP addresses allowed to reach the instance over the public network.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

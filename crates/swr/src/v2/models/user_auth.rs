@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Request body.
+/// The users to grant access to the organization and the permission each one gets.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
