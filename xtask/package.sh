@@ -48,6 +48,9 @@ for crate in huaweicloud-sdk-core huaweicloud-sdk-local; do
   # Outside the workspace, with the workspace's lock and target directory: the patched SDK
   # crates are the same packages as in the workspace build, so they are not compiled again.
   cp Cargo.lock "$unpacked/$crate-$version/Cargo.lock"
+  # Its own workspace: the target directory may lie inside the SDK's tree (CI's target-ci/),
+  # where cargo would otherwise take the unpacked package for a stray workspace member.
+  printf '\n[workspace]\n' >>"$unpacked/$crate-$version/Cargo.toml"
   # The core's own tests run as a user of the .crate runs them, default features (its
   # dev-dependency on itself, which turns `verify` on in the workspace, is not packaged), and
   # with `verify`, which the tests that check signatures like the gateway require.

@@ -1,5 +1,9 @@
 //! Per-call options and hooks: what one call overrides, what hooks see and add.
 
+// The hook test checks signatures as the gateway does, which needs the `verify` feature (on in
+// the workspace and in the packaged core's second test run).
+#![cfg(feature = "verify")]
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
