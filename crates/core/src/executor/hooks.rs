@@ -18,6 +18,7 @@ impl Executor {
     }
 
     /// Adds the call's headers to `headers`, then lets every hook change headers and query.
+    /// `prepare`, the only caller, has checked `options` already.
     pub(super) fn before_signing(
         &self,
         spec: &OperationSpec,
@@ -26,7 +27,6 @@ impl Executor {
         headers: &mut http::HeaderMap,
         query: &mut Vec<(String, String)>,
     ) -> Result<()> {
-        options.check()?;
         for (name, value) in &options.headers {
             headers.insert(name.clone(), value.clone());
         }
