@@ -31,8 +31,13 @@ const CHUNK: usize = 256 * 1024;
 /// Runs the server until stdin closes (the parent exited or dropped the pipe). Prints
 /// `listening <addr>` on stdout first.
 pub fn serve(download_bytes: u64) -> Result<(), BoxError> {
+    // On its own CPU (the client pins itself to another one): one worker per CPU it has.
+    let workers = match crate::pin::server_cpu() {
+        Some(cpu) if crate::pin::pin_to(cpu) => 1,
+        _ => 2,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(workers)
         .enable_all()
         .build()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
