@@ -15,6 +15,7 @@ mod request;
 mod response;
 mod retry_loop;
 mod scope;
+mod scope_values;
 pub(crate) mod skew;
 mod target;
 mod unknown_region;
@@ -106,6 +107,8 @@ struct Inner {
     retry_budget: Option<TokenBucket>,
     // What a connection failure adds when the region is missing from the service's table.
     unknown_region: Option<String>,
+    // The scope headers' values, converted once.
+    scope_values: scope_values::ScopeValues,
 }
 
 impl Executor {
@@ -175,6 +178,7 @@ impl Executor {
                 endpoint_index: AtomicU32::new(0),
                 retry_budget: config.retry().budget.map(TokenBucket::new),
                 unknown_region,
+                scope_values: scope_values::ScopeValues::default(),
             }),
         })
     }

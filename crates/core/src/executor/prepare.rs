@@ -30,12 +30,12 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    /// The base headers of one attempt, with room for the headers the signer adds.
+    /// The base headers of one attempt, with room for the headers the signer adds. A copy of
+    /// the table as it is (no name hashed again; values are static or shared, so each is a
+    /// reference-count increment at most).
     pub fn attempt_headers(&self) -> http::HeaderMap {
-        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + SIGNER_HEADERS);
-        for (name, value) in &self.headers {
-            headers.append(name.clone(), value.clone());
-        }
+        let mut headers = self.headers.clone();
+        headers.reserve(SIGNER_HEADERS);
         headers
     }
 
@@ -115,7 +115,7 @@ impl Executor {
         let scope = deadline::within_total(total, Scope::resolve(config, &credentials)).await?;
         let path = parts.render_path(&[
             ("project_id", scope.project_id.as_deref()),
-            ("domain_id", scope.domain_id.as_deref()),
+            ("domain_id", scope.domain_id),
         ])?;
         let mut headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
         // Before `caller_signed` and the security token are looked at: neither the call's
@@ -150,19 +150,13 @@ impl Executor {
                 Error::construction("user-agent has characters not allowed in HTTP")
             })?;
         headers.insert(http::header::USER_AGENT, user_agent);
-        // Static names: a `&str` name would be parsed and copied on every request.
-        let mut set = |name: &'static str, value: &str| -> Result<()> {
-            let value = http::HeaderValue::from_str(value).map_err(|_| {
-                Error::construction(format!("{name} has characters not allowed in HTTP"))
-            })?;
-            headers.insert(http::HeaderName::from_static(name), value);
-            Ok(())
-        };
         if let Some(project_id) = &scope.project_id {
-            set("x-project-id", project_id)?;
+            let value = self.inner.scope_values.project_id(project_id)?;
+            headers.insert(http::HeaderName::from_static("x-project-id"), value);
         }
-        if let Some(domain_id) = &scope.domain_id {
-            set("x-domain-id", domain_id)?;
+        if let Some(domain_id) = scope.domain_id {
+            let value = self.inner.scope_values.domain_id(domain_id)?;
+            headers.insert(http::HeaderName::from_static("x-domain-id"), value);
         }
         Ok(headers)
     }

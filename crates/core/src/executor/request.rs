@@ -125,15 +125,19 @@ impl OperationRequest {
         if let Some(e) = self.error {
             return Err(Error::construction(e));
         }
-        // Room for the executor's user agent and scope headers; each attempt sends a copy
-        // with room for the signer's.
-        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 3);
+        // Room for the executor's user agent and scope headers and the signer's five: each
+        // attempt sends a copy of this table with the signer's headers added.
+        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 8);
         for (name, value) in self.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
-            // A value without surrounding whitespace (the usual case) is taken over without a
-            // copy; both conversions apply the same check.
-            let value = if value.trim().len() == value.len() {
+            // The operations' usual content types become static values (each attempt copies
+            // the headers, and a copy of a value made from a `String` allocates). Any other
+            // value without surrounding whitespace is taken over without a copy; both
+            // conversions apply the same check.
+            let value = if let Some(value) = static_value(&value) {
+                Ok(value)
+            } else if value.trim().len() == value.len() {
                 http::HeaderValue::try_from(value)
             } else {
                 http::HeaderValue::from_bytes(value.trim().as_bytes())
@@ -151,6 +155,15 @@ impl OperationRequest {
             body: self.body,
         })
     }
+}
+
+/// The static form of the content types most operations send.
+fn static_value(value: &str) -> Option<http::HeaderValue> {
+    const STATIC_VALUES: [&str; 2] = ["application/json", "application/json;charset=utf-8"];
+    STATIC_VALUES
+        .into_iter()
+        .find(|known| *known == value)
+        .map(http::HeaderValue::from_static)
 }
 
 impl std::fmt::Debug for OperationRequest {

@@ -1,5 +1,6 @@
 //! Which project and domain a request is made in.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -11,27 +12,26 @@ use crate::iam::{ProjectIdCache, iam_endpoint};
 use crate::signer::SigningAlgorithm;
 
 /// Project and domain ids that fill `{project_id}`/`{domain_id}` and the `X-Project-Id` /
-/// `X-Domain-Id` headers.
+/// `X-Domain-Id` headers: borrowed from the config or credentials, owned only when
+/// discovered.
 #[derive(Debug, Default)]
-pub(super) struct Scope {
-    pub project_id: Option<String>,
-    pub domain_id: Option<String>,
+pub(super) struct Scope<'a> {
+    pub project_id: Option<Cow<'a, str>>,
+    pub domain_id: Option<&'a str>,
 }
 
-impl Scope {
+impl<'a> Scope<'a> {
     /// Config first, then credentials, then (if enabled) IAM discovery for the project id.
-    pub async fn resolve(config: &Config, credentials: &Credentials) -> Result<Self> {
+    pub async fn resolve(config: &'a Config, credentials: &'a Credentials) -> Result<Self> {
         let mut project_id = config
             .project_id()
             .or(credentials.project_id())
-            .map(str::to_owned);
-        let domain_id = config
-            .domain_id()
-            .or(credentials.domain_id())
-            .map(str::to_owned);
+            .map(Cow::Borrowed);
+        let domain_id = config.domain_id().or(credentials.domain_id());
         if project_id.is_none() && domain_id.is_none() && config.project_id_discovery() {
             if let Some(region) = config.region() {
-                project_id = Some(discover_project_id(config, credentials, region).await?);
+                let discovered = discover_project_id(config, credentials, region).await?;
+                project_id = Some(Cow::Owned(discovered));
             }
         }
         Ok(Self {
