@@ -35,7 +35,7 @@ impl Prepared {
     /// reference-count increment at most).
     pub fn attempt_headers(&self) -> http::HeaderMap {
         let mut headers = self.headers.clone();
-        headers.reserve(SIGNER_HEADERS);
+        headers.reserve(SIGNER_ALWAYS_ADDS);
         headers
     }
 
@@ -81,9 +81,10 @@ pub(super) fn credentials_context(
     context
 }
 
-/// Most headers the signer adds: `X-Sdk-Content-Sha256`, `X-Security-Token`, `X-Sdk-Date`,
-/// `Host`, `Authorization`.
-const SIGNER_HEADERS: usize = 5;
+/// Headers the signer adds to every request: `X-Sdk-Date`, `Host`, `Authorization` (also
+/// `X-Sdk-Content-Sha256` for an unsigned payload and `X-Security-Token` for temporary
+/// credentials, for which the table grows).
+const SIGNER_ALWAYS_ADDS: usize = 3;
 
 impl Executor {
     /// Checks the request and the call's options (before any I/O), then finds credentials and

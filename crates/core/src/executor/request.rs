@@ -125,9 +125,13 @@ impl OperationRequest {
         if let Some(e) = self.error {
             return Err(Error::construction(e));
         }
-        // Room for the executor's user agent and scope headers and the signer's five: each
-        // attempt sends a copy of this table with the signer's headers added.
-        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 8);
+        // Room for the user agent, one scope id and the three headers the signer always adds
+        // (each attempt sends a copy of this table with them), and no more: a table of up to
+        // six headers keeps its entries under 1 KiB, which glibc's malloc serves from its
+        // small bins, while a larger request first merges every freed small chunk (the
+        // decoded answer of the previous call leaves many), costing far more than the rest
+        // of the request's building.
+        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 5);
         for (name, value) in self.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
