@@ -1,6 +1,7 @@
 //! `cargo xtask bench [--full] [--python] [--transfer-mib N]`: runs the SDK benchmarks of
 //! `crates/bench` in release mode (see that crate's documentation for what is measured). The
-//! table ends with `sdk/raw throughput ratio: X.XX`, sequential ListPictureModelingJobs.
+//! output ends with `sdk/hyper throughput ratio: seq X.XX, c=64 X.XX` and
+//! `sdk/raw throughput ratio: X.XX` (ListPictureModelingJobs).
 //!
 //! Like `conformance`, the bench is run through `cargo run`, not linked into xtask, so xtask
 //! keeps building when the SDK does not.

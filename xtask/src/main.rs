@@ -8,8 +8,9 @@
 //!   against a capture server on 127.0.0.1. Prints `FAIL <file>:<name>: <reason>` per failing
 //!   vector, then `N passed, N failed`; exits 1 on any failure, 2 on a usage error or an
 //!   unreadable directory.
-//! * `bench [--full] [--python]`: SDK against raw reqwest on a loopback server, signing cost,
-//!   1 GiB transfers (the `huaweicloud-sdk-bench` crate, release mode); the last line is
+//! * `bench [--full] [--python]`: SDK against hyper-util alone and raw reqwest on a loopback
+//!   server, signing cost, 1 GiB transfers (the `huaweicloud-sdk-bench` crate, release mode);
+//!   the last lines are `sdk/hyper throughput ratio: seq X.XX, c=64 X.XX` and
 //!   `sdk/raw throughput ratio: X.XX`.
 //! * `quickstarts [SERVICE...]`: compiles each service crate README's quickstart, and a sample of
 //!   its generated operation examples (one per body shape), as a standalone package whose

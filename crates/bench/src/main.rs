@@ -1,38 +1,45 @@
-//! `cargo xtask bench`: what the SDK costs over the floor of raw reqwest + serde_json, measured
-//! in one invocation against a loopback server (see [`server`]) started as a child process.
+//! `cargo xtask bench`: what the SDK costs over the floor of its own HTTP stack (hyper-util's
+//! pooled client alone) and over raw reqwest, measured in one invocation against a loopback
+//! server (see [`server`]) started as a child process.
 //!
 //! ```text
 //! cargo run --release -p huaweicloud-sdk-bench -- [--full] [--python] [--transfer-mib N]
 //! ```
 //!
 //! * ListPictureModelingJobs and ShowInstanceArtifact through the SDK (its default
-//!   configuration, so its default transport: `HyperTransport`) and through raw reqwest (no
-//!   signing, same URL, same output types decoded with serde_json), sequential and at
-//!   concurrency 8, 64 and 256: requests per second and CPU time per request (getrusage of this
-//!   process; the server's CPU is its own process's and shown apart). A third client, `hyper`,
-//!   makes the same requests with hyper-util's pooled client and no reqwest: its ratio
-//!   (hyper/raw) shows how much of the floor is reqwest's own per-request work (the reason the
-//!   SDK's default transport is built on hyper-util directly); the gap between `sdk` and
-//!   `hyper` is the SDK's own cost (signing, typed requests, retries, timers).
-//! * Signing alone against one bare HMAC-SHA256 over the same canonical request.
+//!   configuration: default transport `HyperTransport`, retries, timeouts, clock-skew
+//!   correction, tracing spans) and through two floors that send the same request (the SDK's
+//!   headers, signature made once at start-up, so the server's work is the same) and decode the
+//!   same output type with serde_json: `hyper`, hyper-util's pooled client alone, and `raw`,
+//!   reqwest. Sequential and at 64 concurrent calls (also 8 and 256 with `--full`): calls per
+//!   second, the client's CPU time per call (getrusage of this process) and the server's (its
+//!   own process). `/hyper` is the throughput over hyper's; the gap between `sdk` and `hyper`
+//!   is the SDK's own per-call work.
+//! * With two or more CPUs, the client runs on the first CPU with one runtime worker and the
+//!   server on the last (see [`pin`]): a client's CPU cost per call decides its throughput.
+//! * Signing: the public `signer::sign`, a plain hmac + sha2 implementation of the same
+//!   signature, and its cryptography alone, in µs per call.
 //! * DownloadImageFile of 1 GiB through the SDK and raw reqwest streaming: throughput and peak
 //!   RSS (reset through `/proc/self/clear_refs` before each run); 4 pairs of adjacent
 //!   transfers (8 with `--full`), the ratio being the median of the pairs' ratios.
-//! * The MetaStudio upload helper on a 1 GiB file (MD5 pass + CreateFile + streamed PUT), with a
-//!   raw reqwest streamed PUT of the same file for reference.
+//! * The MetaStudio upload helper on a 1 GiB file (MD5 pass + CreateFile + streamed PUT)
+//!   against the same work done plainly (an MD5 pass, then a raw reqwest streamed PUT), with
+//!   the PUT alone for reference.
 //! * `--python`: the official Python SDK in a temporary virtualenv, ListPictureModelingJobs
 //!   sequential.
 //!
-//! SDK and raw rounds alternate (in ABBA order, the hyper round outside each adjacent SDK/raw
-//! pair) within each case, so every ratio compares runs made under the same machine load; the
-//! ratio shown is the median of the per-pair ratios. The
-//! last line is `sdk/raw throughput ratio: X.XX` for sequential ListPictureModelingJobs, which
-//! gets more pairs (10 in quick mode, 16 in full mode) than the other cases.
+//! The three clients' rounds alternate within each case (SDK, hyper, raw; then raw, hyper,
+//! SDK), so every ratio compares neighbouring runs made under the same machine load; the ratio
+//! shown is the median of the per-pair ratios. The two ListPictureModelingJobs cases get more
+//! pairs (10 in quick mode, 16 in full mode). The last lines are
+//! `sdk/hyper throughput ratio: seq X.XX, c=64 X.XX` and `sdk/raw throughput ratio: X.XX`
+//! (sequential).
 //!
 //! For profilers, `profile <list|artifact> <sdk|raw|hyper> <requests> [concurrency]` runs one case
 //! alone and prints wall and client CPU per request; run it under `perf record` or
 //! `valgrind --tool=callgrind` (instructions per request: the difference of two runs with
-//! different request counts, which cancels start-up).
+//! different request counts, which cancels start-up). `profile.sh` next to this crate's
+//! manifest does that for the SDK and hyper and splits the instructions by part of the call.
 
 mod measure;
 mod pin;
