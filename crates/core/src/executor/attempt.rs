@@ -37,10 +37,12 @@ impl Executor {
         };
         let (credentials, prepared) = (&credentials, &prepared);
         self.retry_loop(attempts, |endpoint_index, deadline| {
-            let request = self
+            // The request moves into the transport's future at once: the attempt's future
+            // holds that future, not the request beside it.
+            let sent = self
                 .signed_request(spec, credentials, endpoint_index, prepared)
-                .map(|request| with_read_timeout(request, options));
-            async move { self.send_once(spec, request?, deadline).await }
+                .map(|request| self.send_once(spec, with_read_timeout(request, options), deadline));
+            async move { sent?.await }
         })
         .await
     }

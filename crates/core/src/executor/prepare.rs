@@ -100,8 +100,9 @@ impl Executor {
         options.check()?;
         let mut parts = request.into_parts()?;
         let config = &self.inner.config;
-        // Cached credentials are taken without a (boxed) future; cached scope is ready at the
-        // first poll, and tokio polls a future before arming its timer: no timer is armed then.
+        // Cached credentials and a known scope are taken without a future or a timer.
+        // The waits (a credentials refresh, project id discovery) are boxed: they are rare,
+        // and inline they would widen every call's future, which is moved at each level.
         let provider = config.credentials_provider();
         let credentials = match provider.provide_credentials_now() {
             Some(credentials) => credentials,
@@ -110,10 +111,16 @@ impl Executor {
                 // sends them through this client's transport, federation to the IAM endpoint
                 // of this client's region.
                 let fetch = provider.provide_credentials(&self.inner.credentials_context);
-                deadline::within_total(total, fetch).await?
+                Box::pin(deadline::within_total(total, fetch)).await?
             }
         };
-        let scope = deadline::within_total(total, Scope::resolve(config, &credentials)).await?;
+        let scope = match Scope::known(config, &credentials) {
+            Some(scope) => scope,
+            None => {
+                let discover = Scope::discover(config, &credentials);
+                Box::pin(deadline::within_total(total, discover)).await?
+            }
+        };
         let path = parts.render_path(&[
             ("project_id", scope.project_id.as_deref()),
             ("domain_id", scope.domain_id),

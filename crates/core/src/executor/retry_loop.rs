@@ -93,7 +93,7 @@ impl Executor {
                     // The answer is dropped unread: the caller's condition asked for another.
                     drop(response);
                     last_retry_cost = wake.cost;
-                    tokio::time::sleep_until(wake.at).await;
+                    Box::pin(tokio::time::sleep_until(wake.at)).await;
                     continue;
                 }
                 Err(error) => error,
@@ -150,7 +150,7 @@ impl Executor {
                 return Err(error);
             };
             last_retry_cost = wake.cost;
-            tokio::time::sleep_until(wake.at).await;
+            Box::pin(tokio::time::sleep_until(wake.at)).await;
         }
     }
 

@@ -21,22 +21,31 @@ pub(super) struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    /// Config first, then credentials, then (if enabled) IAM discovery for the project id.
-    pub async fn resolve(config: &'a Config, credentials: &'a Credentials) -> Result<Self> {
-        let mut project_id = config
-            .project_id()
-            .or(credentials.project_id())
-            .map(Cow::Borrowed);
+    /// The scope the config (first) or the credentials give; `None` when neither names a
+    /// project or domain and the project id is to be discovered (see [`discover`](Self::discover)).
+    pub fn known(config: &'a Config, credentials: &'a Credentials) -> Option<Self> {
+        let project_id = config.project_id().or(credentials.project_id());
         let domain_id = config.domain_id().or(credentials.domain_id());
-        if project_id.is_none() && domain_id.is_none() && config.project_id_discovery() {
-            if let Some(region) = config.region() {
-                let discovered = discover_project_id(config, credentials, region).await?;
-                project_id = Some(Cow::Owned(discovered));
-            }
+        if project_id.is_none()
+            && domain_id.is_none()
+            && config.project_id_discovery()
+            && config.region().is_some()
+        {
+            return None;
         }
-        Ok(Self {
-            project_id,
+        Some(Self {
+            project_id: project_id.map(Cow::Borrowed),
             domain_id,
+        })
+    }
+
+    /// The project id of the config's region, asked of IAM (cached per identity and region).
+    pub async fn discover(config: &'a Config, credentials: &'a Credentials) -> Result<Self> {
+        let region = config.region().unwrap_or_default();
+        let project_id = discover_project_id(config, credentials, region).await?;
+        Ok(Self {
+            project_id: Some(Cow::Owned(project_id)),
+            domain_id: None,
         })
     }
 }
