@@ -125,16 +125,20 @@ impl OperationRequest {
         if let Some(e) = self.error {
             return Err(Error::construction(e));
         }
-        // Room for the user agent, one scope id and the three headers the signer always adds
-        // (each attempt sends a copy of this table with them), and no more: a table of up to
-        // six headers keeps its entries under 1 KiB, which glibc's malloc serves from its
-        // small bins, while a larger request first merges every freed small chunk (the
-        // decoded answer of the previous call leaves many), costing far more than the rest
-        // of the request's building.
-        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 5);
+        // Room for the user agent, one scope id, the three headers the signer always adds and
+        // one more: hyper-util looks up `Host` with `HeaderMap::entry`, which first makes room
+        // for an insert, so a table filled to its capacity would grow (and rehash) there on
+        // every attempt. Each attempt sends a copy of this table, which copies its index at
+        // this size but only the entries in use.
+        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 6);
         for (name, value) in self.headers {
-            let name = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
+            // Every operation sends `content-type`: its name is taken without parsing it.
+            let name = if name == "content-type" {
+                http::header::CONTENT_TYPE
+            } else {
+                http::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?
+            };
             // The operations' usual content types become static values (each attempt copies
             // the headers, and a copy of a value made from a `String` allocates). Any other
             // value without surrounding whitespace is taken over without a copy; both

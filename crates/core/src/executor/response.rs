@@ -110,17 +110,17 @@ impl Response {
 
     /// `X-Request-Id`, when the service sent one.
     pub fn request_id(&self) -> Option<&str> {
-        header_str(&self.headers, "x-request-id")
+        header_str(&self.headers, &X_REQUEST_ID)
     }
 
     /// `Content-Length`, when the service sent one.
     pub fn content_length(&self) -> Option<u64> {
-        header_str(&self.headers, "content-length").and_then(|v| v.parse().ok())
+        header_str(&self.headers, &http::header::CONTENT_LENGTH).and_then(|v| v.parse().ok())
     }
 
     /// `Content-Type`, when the service sent one.
     pub fn content_type(&self) -> Option<&str> {
-        header_str(&self.headers, "content-type")
+        header_str(&self.headers, &http::header::CONTENT_TYPE)
     }
 
     /// Reads the whole body, within what is left of the operation's total timeout and up to
@@ -195,7 +195,7 @@ struct ReadContext {
 
 impl ReadContext {
     fn request_id(&self) -> Option<&str> {
-        header_str(&self.headers, "x-request-id")
+        header_str(&self.headers, &X_REQUEST_ID)
     }
 
     fn wrap(&self, error: Error) -> Error {
@@ -240,6 +240,9 @@ fn decode_json<T: DeserializeOwned>(bytes: &[u8], context: &ReadContext) -> Resu
     })
 }
 
-fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+/// Named once: a `&str` name would be parsed again at every lookup.
+const X_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
+
+fn header_str<'a>(headers: &'a http::HeaderMap, name: &http::HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
