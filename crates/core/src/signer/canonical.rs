@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use super::ascii::{NOT_UNDERSCORE, all_bytes};
 use super::encoding::{push_canonical_query, push_canonical_uri};
 use super::hash::HashKind;
 
@@ -10,7 +11,7 @@ pub(crate) type HeaderRef<'a> = (&'a str, &'a str);
 
 /// Whether a header takes part in the signature: every header whose name has no `_`.
 pub(crate) fn is_signable(name: &str) -> bool {
-    !name.contains('_')
+    all_bytes::<NOT_UNDERSCORE>(name.as_bytes())
 }
 
 /// Orders header names as their lower-case forms would sort.

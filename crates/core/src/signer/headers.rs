@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::ascii::{TCHAR, VALUE, all_bytes};
 use crate::error::{Error, Result};
 
 /// Header carrying the signing time.
@@ -32,22 +33,15 @@ pub(crate) fn added_header_name(name: &'static str) -> Option<http::HeaderName> 
     })
 }
 
-/// `true` for an RFC 9110 token character (header names and methods).
-fn is_tchar(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
-}
-
 /// `true` for a non-empty RFC 9110 token.
 pub(crate) fn is_token(value: &str) -> bool {
-    !value.is_empty() && value.bytes().all(is_tchar)
+    !value.is_empty() && all_bytes::<TCHAR>(value.as_bytes())
 }
 
 /// `true` when `value` can be sent as a header value: no control character other than HTAB
 /// (non-ASCII UTF-8 is allowed and signed as UTF-8).
 pub(crate) fn is_valid_value(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|c| c == b'\t' || (c >= 0x20 && c != 0x7f))
+    all_bytes::<VALUE>(value.as_bytes())
 }
 
 /// Checks one header of the request to sign.
@@ -177,6 +171,24 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn token_and_value_bytes() {
+        for b in 0..=255u8 {
+            let tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if b.is_ascii() {
+                let text = char::from(b).to_string();
+                assert_eq!(is_token(&text), tchar, "byte {b}");
+                let valid = b == b'\t' || (b >= 0x20 && b != 0x7f);
+                assert_eq!(is_valid_value(&text), valid, "byte {b}");
+                assert_eq!(is_valid_value(&format!("{text}{}", "a".repeat(40))), valid);
+            }
+        }
+        assert!(!is_token(""));
+        assert!(!is_token("ü"));
+        assert!(is_valid_value(""));
+        assert!(is_valid_value("ü\u{85}\u{3000}"));
     }
 
     #[test]

@@ -22,6 +22,7 @@
 //! `verify_with_public_key` (with `ecdsa_p256_public_key` / `sm2_public_key`) and
 //! `parse_authorization` check a received request against the credentials.
 
+mod ascii;
 mod canonical;
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
 mod der;
@@ -32,6 +33,7 @@ mod encoding;
 mod hash;
 mod headers;
 mod hex;
+mod stack;
 #[cfg(feature = "verify")]
 mod verify;
 
@@ -42,6 +44,7 @@ use std::time::SystemTime;
 use crate::error::{Error, Result};
 use crate::time::{UtcDateTime, format_sdk_date, parse_sdk_date};
 
+use ascii::{AK, all_bytes};
 use canonical::{CanonicalParts, HeaderRef, is_signable, signed_header_names, sort_headers};
 use hash::HashKind;
 pub(crate) use headers::RedactedHeaders;
@@ -204,11 +207,7 @@ impl SigningKey<'_> {
         if self.ak.is_empty() || self.sk.is_empty() {
             return Err(Error::credentials("AK and SK are required for signing"));
         }
-        if self
-            .ak
-            .chars()
-            .any(|c| c == ',' || c == '/' || c.is_whitespace() || c.is_control())
-        {
+        if !is_valid_ak(self.ak) {
             return Err(Error::credentials(
                 "the AK contains ',', '/', whitespace or a control character",
             ));
@@ -223,6 +222,18 @@ impl SigningKey<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether `ak` is free of `,`, `/`, whitespace and control characters.
+fn is_valid_ak(ak: &str) -> bool {
+    // The usual AK is visible ASCII without `,` and `/`, which settles it. Otherwise an ASCII
+    // AK holds a forbidden byte, and one with other characters is checked char by char, since
+    // Unicode has whitespace and controls beyond ASCII.
+    all_bytes::<AK>(ak.as_bytes())
+        || (!ak.is_ascii()
+            && !ak
+                .chars()
+                .any(|c| c == ',' || c == '/' || c.is_whitespace() || c.is_control()))
 }
 
 /// Result of [`sign`].
