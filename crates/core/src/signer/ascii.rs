@@ -79,6 +79,15 @@ pub(crate) fn is(class: u8, byte: u8) -> bool {
         .is_some_and(|set| set & class == class)
 }
 
+/// The classes shared by every byte of `bytes` (all of them for no bytes).
+#[inline]
+pub(crate) fn common_classes(bytes: &[u8]) -> u8 {
+    // Names are short: a plain pass without an early exit.
+    bytes.iter().fold(u8::MAX, |set, &byte| {
+        set & TABLE.get(usize::from(byte)).copied().unwrap_or(0)
+    })
+}
+
 /// Whether every byte of `bytes` is in `CLASS`.
 #[inline]
 pub(crate) fn all_bytes<const CLASS: u8>(bytes: &[u8]) -> bool {
@@ -117,6 +126,20 @@ mod tests {
             assert_eq!(is(AK, b), ak, "byte {b}");
             assert_eq!(is(NOT_UNDERSCORE, b), b != b'_', "byte {b}");
         }
+    }
+
+    #[test]
+    fn common_classes_are_those_of_every_byte() {
+        assert_eq!(common_classes(b""), u8::MAX);
+        assert_eq!(
+            common_classes(b"X-Name") & (TCHAR | NOT_UNDERSCORE),
+            TCHAR | NOT_UNDERSCORE
+        );
+        assert_eq!(common_classes(b"X_Name") & (TCHAR | NOT_UNDERSCORE), TCHAR);
+        assert_eq!(
+            common_classes(b"X Name") & (TCHAR | NOT_UNDERSCORE),
+            NOT_UNDERSCORE
+        );
     }
 
     #[test]

@@ -3,18 +3,12 @@
 use std::cmp::Ordering;
 use std::ops::Range;
 
-use super::ascii::{NOT_UNDERSCORE, all_bytes};
 use super::encoding::{push_canonical_query, push_canonical_uri};
 use super::hash::HashKind;
 use super::hex::ascii_str;
 
 /// One signed header: the name as spelled on the wire (ASCII) and its value.
 pub(crate) type HeaderRef<'a> = (&'a str, &'a str);
-
-/// Whether a header takes part in the signature: every header whose name has no `_`.
-pub(crate) fn is_signable(name: &str) -> bool {
-    all_bytes::<NOT_UNDERSCORE>(name.as_bytes())
-}
 
 /// Orders header names as their lower-case forms would sort.
 pub(crate) fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
@@ -52,6 +46,69 @@ fn trim(value: &str) -> &str {
     } else {
         value.trim()
     }
+}
+
+/// `:value\n` of a header line (after its name).
+fn push_header_value(out: &mut String, value: &str) {
+    out.push(':');
+    out.push_str(trim(value));
+    out.push('\n');
+}
+
+/// Appends the header lines of `headers` and, after the blank line, their lower-cased names
+/// joined with `;`; returns where the names start.
+fn push_headers_and_names(out: &mut String, headers: &[HeaderRef<'_>]) -> usize {
+    // The usual names fit in a stack buffer: gathered there, they are lower-cased in one pass
+    // and copied as ready text into both the header lines and the names line.
+    let mut buf = [0u8; 256];
+    let mut len = 0;
+    for (i, (name, _)) in headers.iter().enumerate() {
+        let separator = usize::from(i > 0);
+        let end = len + separator + name.len();
+        match buf.get_mut(len..end) {
+            Some([first, rest @ ..]) if separator == 1 => {
+                *first = b';';
+                rest.copy_from_slice(name.as_bytes());
+            }
+            Some(slot) => slot.copy_from_slice(name.as_bytes()),
+            None => {
+                len = usize::MAX;
+                break;
+            }
+        }
+        len = end;
+    }
+    let lowered = buf.get_mut(..len).and_then(|names| {
+        names.make_ascii_lowercase();
+        std::str::from_utf8(names).ok()
+    });
+    let Some(names) = lowered else {
+        // Too long for the buffer: name by name.
+        for (name, value) in headers {
+            push_lowercase(out, name);
+            push_header_value(out, value);
+        }
+        out.push('\n');
+        let names_start = out.len();
+        for (i, (name, _)) in headers.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            push_lowercase(out, name);
+        }
+        return names_start;
+    };
+    let mut start = 0;
+    for (name, value) in headers {
+        let end = start + name.len();
+        out.push_str(names.get(start..end).unwrap_or_default());
+        push_header_value(out, value);
+        start = end + 1;
+    }
+    out.push('\n');
+    let names_start = out.len();
+    out.push_str(names);
+    names_start
 }
 
 /// Inputs of the canonical request.
@@ -113,25 +170,19 @@ pub(crate) fn canonical_request(parts: &CanonicalParts<'_>) -> (String, Range<us
         None => push_canonical_query(&mut out, parts.query),
     }
     out.push('\n');
-    for (name, value) in parts.headers {
-        push_lowercase(&mut out, name);
-        out.push(':');
-        out.push_str(trim(value));
-        out.push('\n');
-    }
-    out.push('\n');
-    let names_start = out.len();
-    match parts.signed_names {
-        Some(names) => out.push_str(names),
-        None => {
-            for (i, (name, _)) in parts.headers.iter().enumerate() {
-                if i > 0 {
-                    out.push(';');
-                }
+    let names_start = match parts.signed_names {
+        Some(names) => {
+            for (name, value) in parts.headers {
                 push_lowercase(&mut out, name);
+                push_header_value(&mut out, value);
             }
+            out.push('\n');
+            let names_start = out.len();
+            out.push_str(names);
+            names_start
         }
-    }
+        None => push_headers_and_names(&mut out, parts.headers),
+    };
     let names = names_start..out.len();
     out.push('\n');
     out.push_str(parts.payload_hash);
@@ -179,6 +230,17 @@ impl<'a> StringToSign<'a> {
             scope_end,
             &self.request_hash,
         ]
+    }
+
+    /// The string to sign joined into `buf`, when it fits.
+    pub(crate) fn join_into<'b>(&self, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+        let mut len = 0;
+        for part in self.parts() {
+            let end = len + part.len();
+            buf.get_mut(len..end)?.copy_from_slice(part);
+            len = end;
+        }
+        buf.get(..len)
     }
 
     /// The string to sign as text.
@@ -232,9 +294,30 @@ mod tests {
     }
 
     #[test]
-    fn underscore_names_are_not_signed() {
-        assert!(!is_signable("TEST_UNDERSCORE"));
-        assert!(is_signable("X-Sdk-Date"));
+    fn names_compare_as_their_lower_case_forms() {
+        let names = [
+            "",
+            "a",
+            "A",
+            "ab",
+            "aB",
+            "b",
+            "host",
+            "Host",
+            "x-sdk-date",
+            "X-Sdk-Content-Sha256",
+            "X-",
+            "x-",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(
+                    cmp_ignore_ascii_case(a, b),
+                    a.to_ascii_lowercase().cmp(&b.to_ascii_lowercase()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -265,6 +348,8 @@ mod tests {
         let text = |scope| {
             let sts = StringToSign::new("SDK-HMAC-SHA256", "D", scope, HashKind::Sha256, "");
             assert_eq!(sts.text().as_bytes(), sts.parts().concat());
+            assert_eq!(sts.join_into(&mut [0; 256]), Some(sts.text().as_bytes()));
+            assert_eq!(sts.join_into(&mut [0; 64]), None);
             sts.text()
         };
         assert_eq!(

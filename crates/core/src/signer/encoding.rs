@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use percent_encoding::percent_decode_str;
 
 use super::ascii::{PATH, UNRESERVED, all_bytes, is};
-use super::stack::with_slice;
+use super::stack::StackVec;
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -29,11 +29,17 @@ fn push_escape(out: &mut String, byte: u8) {
 
 /// Appends `value` to `out` with every byte outside the unreserved set percent-encoded
 /// (upper-case hex).
+#[inline]
 pub(crate) fn push_encoded(out: &mut String, value: &str) {
     if all_bytes::<UNRESERVED>(value.as_bytes()) {
         out.push_str(value);
-        return;
+    } else {
+        push_escaped(out, value);
     }
+}
+
+/// [`push_encoded`] of a value with at least one byte to encode.
+fn push_escaped(out: &mut String, value: &str) {
     // Runs of unreserved bytes are copied as slices. A non-empty run starts at an ASCII byte
     // and ends right after one, so both ends are char boundaries and `get` cannot refuse it;
     // an empty run may sit inside a multi-byte character, where `get` yields `None` and
@@ -119,21 +125,29 @@ pub(crate) fn push_canonical_query(out: &mut String, query: &[(String, String)])
     match query {
         [] => {}
         [(key, value)] => push_pair(out, key, value),
-        _ => {
-            let pairs = query
-                .iter()
-                .map(|(key, value)| (key.as_str(), value.as_str()));
-            with_slice(("", ""), pairs, |sorted| {
-                // Tuple order: by key, then by value, both as raw bytes.
-                sorted.sort_unstable();
-                for (i, (key, value)) in sorted.iter().enumerate() {
-                    if i > 0 {
-                        out.push('&');
-                    }
-                    push_pair(out, key, value);
-                }
-            });
+        _ if query.is_sorted() => {
+            push_pairs(out, query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         }
+        _ => {
+            let mut sorted = StackVec::<_, 8>::new(("", ""));
+            for (key, value) in query {
+                sorted.push((key.as_str(), value.as_str()));
+            }
+            let sorted = sorted.as_mut_slice();
+            // Tuple order: by key, then by value, both as raw bytes.
+            sorted.sort_unstable();
+            push_pairs(out, sorted.iter().copied());
+        }
+    }
+}
+
+/// Appends `k=v` for each pair, joined with `&`.
+fn push_pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (i, (key, value)) in pairs.enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_pair(out, key, value);
     }
 }
 

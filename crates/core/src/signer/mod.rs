@@ -45,11 +45,14 @@ use crate::error::{Error, Result};
 use crate::time::{UtcDateTime, format_sdk_date, parse_sdk_date};
 
 use ascii::{AK, all_bytes};
-use canonical::{CanonicalParts, HeaderRef, StringToSign, is_signable, sort_headers};
+use canonical::{CanonicalParts, HeaderRef, StringToSign, sort_headers};
 use hash::HashKind;
 pub(crate) use headers::RedactedHeaders;
 pub(crate) use headers::added_header_name;
-use headers::{HOST, HeaderScan, REDACTED, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN};
+use headers::{
+    HOST, HeaderScan, REDACTED, SIGNED_INLINE, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN,
+};
+use stack::StackVec;
 
 pub use derived::derived_signing_key;
 pub(crate) use encoding::push_encoded;
@@ -404,7 +407,9 @@ fn compute<'a, N: AsRef<str>, V: AsRef<str>>(
     }
     let hash = algorithm.hash_kind();
     let content_header = hash.content_header();
-    let scan = HeaderScan::new(request.headers, content_header)?;
+    // The caller's signed headers, then the added ones (all signed); sorted below.
+    let mut signed = StackVec::<_, SIGNED_INLINE>::new(("", ""));
+    let scan = HeaderScan::new(request.headers, content_header, &mut signed)?;
 
     // Headers the signer adds, in the official order; `Authorization` comes last.
     let add_content_header = scan.content_header.is_none()
@@ -480,35 +485,28 @@ fn compute<'a, N: AsRef<str>, V: AsRef<str>>(
     };
     let sdk_date = existing_date.or(added_date.as_deref()).unwrap_or_default();
 
-    // The caller's signable headers and the added ones, sorted by lower-cased name.
-    let added_headers = [
+    for added in [
         added_content.map(|name| (name, UNSIGNED_PAYLOAD)),
         added_token.map(|token| (X_SECURITY_TOKEN, token)),
         added_date.as_deref().map(|date| (X_SDK_DATE, date)),
         added_host.map(|host| (HOST, host)),
-    ];
-    let signed_headers = request
-        .headers
-        .iter()
-        .map(|(name, value)| (name.as_ref(), value.as_ref()))
-        .chain(added_headers.into_iter().flatten())
-        .filter(|(name, _)| is_signable(name));
-    let (canonical_request, signed_names) = stack::with_slice(
-        ("", ""),
-        signed_headers,
-        |signed: &mut [HeaderRef<'_>]| {
-            sort_headers(signed);
-            canonical::canonical_request(&CanonicalParts {
-                method: request.method,
-                path: request.path,
-                query: request.query,
-                canonical_query,
-                headers: signed,
-                signed_names: None,
-                payload_hash,
-            })
-        },
-    );
+    ]
+    .into_iter()
+    .flatten()
+    {
+        signed.push(added);
+    }
+    let signed: &mut [HeaderRef<'_>] = signed.as_mut_slice();
+    sort_headers(signed);
+    let (canonical_request, signed_names) = canonical::canonical_request(&CanonicalParts {
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        canonical_query,
+        headers: signed,
+        signed_names: None,
+        payload_hash,
+    });
     let signed_names = canonical_request.get(signed_names).unwrap_or_default();
 
     let string_to_sign =
@@ -581,8 +579,15 @@ fn push_signature(
     string_to_sign: &StringToSign<'_>,
     text: Option<&str>,
 ) -> Result<()> {
-    let hmac = |hash: HashKind, key: &[u8]| match text {
-        Some(text) => hash.hmac_parts(key, &[text.as_bytes()]),
+    // The HMAC reads the string to sign fastest in one piece: the text when there is one, else
+    // the pieces joined on the stack (when they fit).
+    let mut buf = [0u8; 256];
+    let joined = match text {
+        Some(text) => Some(text.as_bytes()),
+        None => string_to_sign.join_into(&mut buf),
+    };
+    let hmac = |hash: HashKind, key: &[u8]| match joined {
+        Some(message) => hash.hmac_parts(key, &[message]),
         None => hash.hmac_parts(key, &string_to_sign.parts()),
     };
     #[cfg(any(feature = "ecdsa", feature = "sm2"))]

@@ -1,35 +1,45 @@
-//! Small scratch slices on the stack, so that sorting a request's few headers or query pairs
-//! does not allocate.
+//! A small scratch list on the stack, so that gathering and sorting a request's few headers or
+//! query pairs does not allocate.
 
-/// How many items fit on the stack; more than that spill to a `Vec`.
-const INLINE: usize = 16;
+/// A list of up to `INLINE` items held on the stack, moved to a `Vec` when it grows past that.
+pub(crate) struct StackVec<T, const INLINE: usize> {
+    inline: [T; INLINE],
+    len: usize,
+    spilled: Vec<T>,
+}
 
-/// Calls `f` with the items of `items` gathered in a mutable slice: on the stack when there are
-/// at most [`INLINE`] of them, in a `Vec` otherwise. `filler` only initialises unused slots.
-pub(crate) fn with_slice<T: Copy, R>(
-    filler: T,
-    items: impl Iterator<Item = T>,
-    f: impl FnOnce(&mut [T]) -> R,
-) -> R {
-    let mut inline = [filler; INLINE];
-    let mut len = 0;
-    let mut spilled: Vec<T> = Vec::new();
-    for item in items {
-        if let Some(slot) = inline.get_mut(len) {
-            *slot = item;
-            len += 1;
-        } else {
-            if spilled.is_empty() {
-                spilled.reserve(INLINE * 2);
-                spilled.extend_from_slice(&inline);
-            }
-            spilled.push(item);
+impl<T: Copy, const INLINE: usize> StackVec<T, INLINE> {
+    /// An empty list; `filler` only initialises the unused slots.
+    pub(crate) fn new(filler: T) -> Self {
+        Self {
+            inline: [filler; INLINE],
+            len: 0,
+            spilled: Vec::new(),
         }
     }
-    if spilled.is_empty() {
-        f(inline.get_mut(..len).unwrap_or_default())
-    } else {
-        f(&mut spilled)
+
+    /// Appends `item`.
+    #[inline]
+    pub(crate) fn push(&mut self, item: T) {
+        if !self.spilled.is_empty() {
+            self.spilled.push(item);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = item;
+            self.len += 1;
+        } else {
+            self.spilled.reserve(INLINE * 2);
+            self.spilled.extend_from_slice(&self.inline);
+            self.spilled.push(item);
+        }
+    }
+
+    /// The items, in the order they were pushed.
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
+        if self.spilled.is_empty() {
+            self.inline.get_mut(..self.len).unwrap_or_default()
+        } else {
+            &mut self.spilled
+        }
     }
 }
 
@@ -38,19 +48,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gathers_every_item_in_order_inline_or_spilled() {
+    fn holds_every_item_in_order_inline_or_spilled() {
+        const INLINE: usize = 4;
         for n in [0, 1, INLINE - 1, INLINE, INLINE + 1, 3 * INLINE + 2] {
-            let seen = with_slice(0usize, 0..n, |items| items.to_vec());
-            assert_eq!(seen, (0..n).collect::<Vec<_>>(), "{n} items");
+            let mut list = StackVec::<usize, INLINE>::new(0);
+            for i in 0..n {
+                list.push(i);
+            }
+            assert_eq!(list.as_mut_slice(), (0..n).collect::<Vec<_>>(), "{n} items");
         }
     }
 
     #[test]
-    fn the_slice_can_be_sorted_in_place() {
-        let sorted = with_slice(0, [5, 3, 9, 1].into_iter(), |items| {
-            items.sort_unstable();
-            items.to_vec()
-        });
-        assert_eq!(sorted, [1, 3, 5, 9]);
+    fn the_items_can_be_sorted_in_place() {
+        let mut list = StackVec::<i32, 8>::new(0);
+        for i in [5, 3, 9, 1] {
+            list.push(i);
+        }
+        list.as_mut_slice().sort_unstable();
+        assert_eq!(list.as_mut_slice(), [1, 3, 5, 9]);
     }
 }
