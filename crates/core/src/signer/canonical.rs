@@ -61,27 +61,7 @@ fn push_headers_and_names(out: &mut String, headers: &[HeaderRef<'_>]) -> usize 
     // The usual names fit in a stack buffer: gathered there, they are lower-cased in one pass
     // and copied as ready text into both the header lines and the names line.
     let mut buf = [0u8; 256];
-    let mut len = 0;
-    for (i, (name, _)) in headers.iter().enumerate() {
-        let separator = usize::from(i > 0);
-        let end = len + separator + name.len();
-        match buf.get_mut(len..end) {
-            Some([first, rest @ ..]) if separator == 1 => {
-                *first = b';';
-                rest.copy_from_slice(name.as_bytes());
-            }
-            Some(slot) => slot.copy_from_slice(name.as_bytes()),
-            None => {
-                len = usize::MAX;
-                break;
-            }
-        }
-        len = end;
-    }
-    let lowered = buf.get_mut(..len).and_then(|names| {
-        names.make_ascii_lowercase();
-        std::str::from_utf8(names).ok()
-    });
+    let lowered = lowercase_names(&mut buf, headers);
     let Some(names) = lowered else {
         // Too long for the buffer: name by name.
         for (name, value) in headers {
@@ -109,6 +89,24 @@ fn push_headers_and_names(out: &mut String, headers: &[HeaderRef<'_>]) -> usize 
     let names_start = out.len();
     out.push_str(names);
     names_start
+}
+
+/// The lower-cased names of `headers` joined with `;` in `buf`, or `None` when they do not fit.
+fn lowercase_names<'b>(buf: &'b mut [u8], headers: &[HeaderRef<'_>]) -> Option<&'b str> {
+    let mut len = 0;
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            *buf.get_mut(len)? = b';';
+            len += 1;
+        }
+        let end = len + name.len();
+        buf.get_mut(len..end)?.copy_from_slice(name.as_bytes());
+        len = end;
+    }
+    let names = buf.get_mut(..len)?;
+    names.make_ascii_lowercase();
+    // Names are tokens (ASCII); the check only turns the bytes back into text.
+    std::str::from_utf8(names).ok()
 }
 
 /// Inputs of the canonical request.
@@ -161,6 +159,7 @@ pub(crate) fn canonical_request(parts: &CanonicalParts<'_>) -> (String, Range<us
             + 8,
     );
     out.push_str(parts.method);
+    // The buffer holds only the method so far.
     out.make_ascii_uppercase();
     out.push('\n');
     push_canonical_uri(&mut out, parts.path);
@@ -189,8 +188,8 @@ pub(crate) fn canonical_request(parts: &CanonicalParts<'_>) -> (String, Range<us
     (out, names)
 }
 
-/// `LABEL\nDATE\n[SCOPE\n]hex(hash(canonical_request))`, kept in pieces: the HMAC reads them
-/// one after the other, and the text is built only when it is wanted.
+/// `LABEL\nDATE\n[SCOPE\n]hex(hash(canonical_request))`, kept in pieces until it is used:
+/// joined on the stack for the HMAC, or built as text only when the caller keeps it.
 pub(crate) struct StringToSign<'a> {
     label: &'a str,
     sdk_date: &'a str,
@@ -291,6 +290,28 @@ mod tests {
         let (cr, names) = canonical_request(&parts);
         assert!(cr.ends_with("\n\nGiven;Names\nHASH"));
         assert_eq!(&cr[names], "Given;Names");
+    }
+
+    #[test]
+    fn header_section_is_the_same_whether_names_fit_the_buffer_or_not() {
+        for count in [0, 1, 5, 12, 40] {
+            let names: Vec<String> = (0..count)
+                .map(|i| format!("X-Header-Name-Number-{i:02}"))
+                .collect();
+            let headers: Vec<HeaderRef<'_>> = names.iter().map(|n| (n.as_str(), " v ")).collect();
+            let mut out = String::new();
+            let names_start = push_headers_and_names(&mut out, &headers);
+            let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+            let lines: String = lower.iter().map(|n| format!("{n}:v\n")).collect();
+            let expected = format!("{lines}\n{}", lower.join(";"));
+            assert_eq!(out, expected, "{count} headers");
+            assert_eq!(&out[names_start..], lower.join(";"));
+        }
+        // 40 such names (over 1000 bytes) do not fit the buffer; 5 do.
+        let mut buf = [0u8; 256];
+        assert!(lowercase_names(&mut buf, &[("A-B", ""), ("C", "")]) == Some("a-b;c"));
+        let long = "X".repeat(300);
+        assert!(lowercase_names(&mut buf, &[(long.as_str(), "")]).is_none());
     }
 
     #[test]

@@ -305,31 +305,31 @@ pub fn sign<N: AsRef<str>, V: AsRef<str>>(
     algorithm: &SigningAlgorithm,
     time: SystemTime,
 ) -> Result<SigningOutput> {
-    let signature = compute(request, key, algorithm, time, None, true)?;
-    let mut headers = Vec::with_capacity(signature.added.len() + 1);
-    for (name, value) in signature.added.into_iter().flatten() {
+    let signed = compute(request, key, algorithm, time, None, true)?;
+    let mut headers = Vec::with_capacity(signed.added.len() + 1);
+    for (name, value) in signed.added.into_iter().flatten() {
         headers.push((name.to_owned(), value.into_owned()));
     }
     headers.push((
         headers::AUTHORIZATION.to_owned(),
-        signature.authorization.clone(),
+        signed.authorization.clone(),
     ));
     Ok(SigningOutput {
         headers,
-        canonical_request: signature.canonical_request,
-        string_to_sign: signature.string_to_sign.unwrap_or_default(),
-        signature: signature
+        canonical_request: signed.canonical_request,
+        string_to_sign: signed.string_to_sign.unwrap_or_default(),
+        signature: signed
             .authorization
-            .get(signature.signature_start..)
+            .get(signed.signature_start..)
             .unwrap_or_default()
             .to_owned(),
-        authorization: signature.authorization,
+        authorization: signed.authorization,
     })
 }
 
-/// What [`sign`] computes, with the added headers' names static and their values borrowed
-/// where they come from the request or key: the executor inserts them into the outgoing
-/// request without copying names (and without a second copy of `Authorization`).
+/// What [`sign_borrowed`] returns: the headers to add, names static and values borrowed where
+/// they come from the request or key, so the executor inserts them into the outgoing request
+/// without copying names (and holds `Authorization` once).
 pub(crate) struct Signed<'a> {
     /// Headers to add, in the official order, `Authorization` last.
     pub added: AddedHeaders<'a>,
@@ -361,15 +361,15 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
     time: SystemTime,
     canonical_query: Option<&str>,
 ) -> Result<Signed<'a>> {
-    let signature = compute(request, key, algorithm, time, canonical_query, false)?;
-    let [content, token, date, host] = signature.added;
+    let signed = compute(request, key, algorithm, time, canonical_query, false)?;
+    let [content, token, date, host] = signed.added;
     Ok(Signed {
         added: AddedHeaders([
             content,
             token,
             date,
             host,
-            Some((headers::AUTHORIZATION, Cow::Owned(signature.authorization))),
+            Some((headers::AUTHORIZATION, Cow::Owned(signed.authorization))),
         ]),
     })
 }
