@@ -80,7 +80,10 @@ pub fn format_sdk_date(time: SystemTime) -> String {
     let out = [
         y0, y1, y2, y3, mo0, mo1, d0, d1, b'T', h0, h1, mi0, mi1, s0, s1, b'Z',
     ];
-    String::from_utf8_lossy(&out).into_owned()
+    // ASCII digits, `T` and `Z` only: always valid UTF-8.
+    std::str::from_utf8(&out)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 /// Formats a time as RFC 3339 in UTC with whole seconds: `YYYY-MM-DDTHH:MM:SSZ`.

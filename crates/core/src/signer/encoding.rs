@@ -5,23 +5,58 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 
-/// Every byte but the RFC 3986 unreserved ones `A-Z a-z 0-9 - _ . ~` is encoded (non-ASCII
-/// bytes always are).
-const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+use super::ascii::{PATH, UNRESERVED, all_bytes, is};
+use super::stack::StackVec;
 
-/// [`ENCODED`] less `/`: a path made only of the bytes this leaves is its own canonical URI.
-const ENCODED_IN_PATH: &AsciiSet = &ENCODED.remove(b'/');
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `%XX` (upper-case hex) for `byte`.
+fn push_escape(out: &mut String, byte: u8) {
+    let digit = |nibble: u8| {
+        char::from(
+            HEX_UPPER
+                .get(usize::from(nibble & 0x0f))
+                .copied()
+                .unwrap_or(b'0'),
+        )
+    };
+    out.push('%');
+    out.push(digit(byte >> 4));
+    out.push(digit(byte));
+}
 
 /// Appends `value` to `out` with every byte outside the unreserved set percent-encoded
 /// (upper-case hex).
+#[inline]
 pub(crate) fn push_encoded(out: &mut String, value: &str) {
-    out.extend(utf8_percent_encode(value, ENCODED));
+    if all_bytes::<UNRESERVED>(value.as_bytes()) {
+        out.push_str(value);
+    } else {
+        push_escaped(out, value);
+    }
+}
+
+/// [`push_encoded`] of a value with at least one byte to encode.
+fn push_escaped(out: &mut String, value: &str) {
+    // Runs of unreserved bytes are copied as slices. A non-empty run starts at an ASCII byte
+    // and ends right after one, so both ends are char boundaries and `get` cannot refuse it;
+    // an empty run may sit inside a multi-byte character, where `get` yields `None` and
+    // nothing is lost.
+    let mut run_start = 0;
+    for (i, &byte) in value.as_bytes().iter().enumerate() {
+        if !is(UNRESERVED, byte) {
+            if let Some(run) = value.get(run_start..i) {
+                out.push_str(run);
+            }
+            push_escape(out, byte);
+            run_start = i + 1;
+        }
+    }
+    if let Some(run) = value.get(run_start..) {
+        out.push_str(run);
+    }
 }
 
 /// Percent-encodes a path parameter value: every byte except `A-Z a-z 0-9 - _ . ~` is encoded,
@@ -71,12 +106,9 @@ pub(crate) fn push_canonical_uri(out: &mut String, path: &str) {
     }
 }
 
-/// True when every byte of `path` is unreserved or `/`. The encoder then yields `path` itself as
-/// its one chunk; any other first chunk is either shorter or an escape from its static table.
+/// True when every byte of `path` is unreserved or `/`.
 fn needs_no_encoding(path: &str) -> bool {
-    utf8_percent_encode(path, ENCODED_IN_PATH)
-        .next()
-        .is_none_or(|first| std::ptr::eq(first, path))
+    all_bytes::<PATH>(path.as_bytes())
 }
 
 /// The canonical query string: keys and values percent-encoded with the unreserved set, pairs
@@ -93,16 +125,29 @@ pub(crate) fn push_canonical_query(out: &mut String, query: &[(String, String)])
     match query {
         [] => {}
         [(key, value)] => push_pair(out, key, value),
-        _ => {
-            let mut sorted: Vec<&(String, String)> = query.iter().collect();
-            sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-            for (i, (key, value)) in sorted.into_iter().enumerate() {
-                if i > 0 {
-                    out.push('&');
-                }
-                push_pair(out, key, value);
-            }
+        _ if query.is_sorted() => {
+            push_pairs(out, query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         }
+        _ => {
+            let mut sorted = StackVec::<_, 8>::new(("", ""));
+            for (key, value) in query {
+                sorted.push((key.as_str(), value.as_str()));
+            }
+            let sorted = sorted.as_mut_slice();
+            // Tuple order: by key, then by value, both as raw bytes.
+            sorted.sort_unstable();
+            push_pairs(out, sorted.iter().copied());
+        }
+    }
+}
+
+/// Appends `k=v` for each pair, joined with `&`.
+fn push_pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (i, (key, value)) in pairs.enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_pair(out, key, value);
     }
 }
 
@@ -127,13 +172,54 @@ mod tests {
     fn only_the_rfc_3986_unreserved_bytes_are_left_as_is() {
         for b in 0..=255u8 {
             let left_as_is = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-            let encoded = percent_encoding::percent_encode(&[b], ENCODED).to_string();
             let expected = if left_as_is {
                 char::from(b).to_string()
             } else {
                 format!("%{b:02X}")
             };
-            assert_eq!(encoded, expected, "byte {b}");
+            assert_eq!(
+                needs_no_encoding(&char::from(b).to_string()),
+                left_as_is || b == b'/'
+            );
+            if b.is_ascii() {
+                let mut encoded = String::new();
+                push_encoded(&mut encoded, &char::from(b).to_string());
+                assert_eq!(encoded, expected, "byte {b}");
+            }
+        }
+    }
+
+    /// The encoder against the `percent-encoding` crate's, with the same unreserved set.
+    #[test]
+    fn encoding_matches_the_percent_encoding_crate() {
+        use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+        const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'~');
+        for value in [
+            "",
+            "plain-value_1.2~3",
+            "a b",
+            "%",
+            "/tmp/123",
+            "\u{4e00} (&=?!#%.*)",
+            "ü",
+            "üa",
+            "aü",
+            "a\u{1F600}b\u{3000}",
+            "\u{0}\u{7f}\u{85}",
+            "==&&",
+        ] {
+            let mut ours = String::new();
+            push_encoded(&mut ours, value);
+            assert_eq!(
+                ours,
+                utf8_percent_encode(value, ENCODED).to_string(),
+                "{value:?}"
+            );
+            assert_eq!(encode_path_param(value), ours);
         }
     }
 

@@ -3,7 +3,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-use super::hex::push_hex;
+use super::hex::{hex32, push_hex};
 use crate::error::{Error, Result};
 
 /// Lower-case hex SHA-256 digest of `bytes`: the payload hash of `SDK-HMAC-SHA256` and
@@ -51,12 +51,26 @@ impl HashKind {
         push_hex(out, &self.digest(data));
     }
 
+    /// The lower-case hex digest of `data`, on the stack.
+    pub(crate) fn hex_digest_array(self, data: &[u8]) -> [u8; 64] {
+        hex32(&self.digest(data))
+    }
+
     /// HMAC of `message` under `key`.
+    #[cfg(any(test, feature = "verify"))]
     pub(crate) fn hmac(self, key: &[u8], message: &[u8]) -> Result<[u8; 32]> {
-        fn run<M: Mac + KeyInit>(key: &[u8], message: &[u8]) -> Result<[u8; 32]> {
+        self.hmac_parts(key, &[message])
+    }
+
+    /// HMAC under `key` of the concatenation of `parts`: a message made of pieces is
+    /// authenticated without first being joined into one buffer.
+    pub(crate) fn hmac_parts(self, key: &[u8], parts: &[&[u8]]) -> Result<[u8; 32]> {
+        fn run<M: Mac + KeyInit>(key: &[u8], parts: &[&[u8]]) -> Result<[u8; 32]> {
             let mut mac = <M as KeyInit>::new_from_slice(key)
                 .map_err(|_| Error::construction("HMAC rejected the signing key length"))?;
-            mac.update(message);
+            for part in parts {
+                mac.update(part);
+            }
             let tag = mac.finalize().into_bytes();
             let mut out = [0u8; 32];
             if tag.len() != out.len() {
@@ -66,9 +80,9 @@ impl HashKind {
             Ok(out)
         }
         match self {
-            Self::Sha256 => run::<Hmac<Sha256>>(key, message),
+            Self::Sha256 => run::<Hmac<Sha256>>(key, parts),
             #[cfg(feature = "sm3")]
-            Self::Sm3 => run::<Hmac<sm3::Sm3>>(key, message),
+            Self::Sm3 => run::<Hmac<sm3::Sm3>>(key, parts),
         }
     }
 

@@ -2,6 +2,12 @@
 
 use std::fmt;
 
+use super::ascii::{NOT_UNDERSCORE, TCHAR, VALUE, all_bytes, common_classes, is};
+use super::canonical::HeaderRef;
+use super::stack::StackVec;
+
+/// How many signed headers are gathered on the stack (more go to the heap).
+pub(crate) const SIGNED_INLINE: usize = 16;
 use crate::error::{Error, Result};
 
 /// Header carrying the signing time.
@@ -32,27 +38,47 @@ pub(crate) fn added_header_name(name: &'static str) -> Option<http::HeaderName> 
     })
 }
 
-/// `true` for an RFC 9110 token character (header names and methods).
-fn is_tchar(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
-}
-
 /// `true` for a non-empty RFC 9110 token.
 pub(crate) fn is_token(value: &str) -> bool {
-    !value.is_empty() && value.bytes().all(is_tchar)
+    !value.is_empty() && all_bytes::<TCHAR>(value.as_bytes())
 }
 
 /// `true` when `value` can be sent as a header value: no control character other than HTAB
 /// (non-ASCII UTF-8 is allowed and signed as UTF-8).
 pub(crate) fn is_valid_value(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|c| c == b'\t' || (c >= 0x20 && c != 0x7f))
+    is_valid_value_bytes(value.as_bytes())
 }
 
-/// Checks one header of the request to sign.
-pub(crate) fn validate_header(name: &str, value: &str) -> Result<()> {
-    if !is_token(name) {
+/// [`is_valid_value`] on bytes, eight at a time.
+fn is_valid_value_bytes(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut words = bytes.chunks_exact(8);
+    // Whether no byte of a word is below space or DEL: the usual value passes this test word
+    // by word. Both tests are exact (a borrow only spreads from a byte that matches).
+    let plain_word = |x: u64| {
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH_BITS;
+        let del = x ^ (ONES * 0x7f);
+        let is_del = del.wrapping_sub(ONES) & !del & HIGH_BITS;
+        below_space | is_del == 0
+    };
+    let plain = words
+        .by_ref()
+        .all(|word| plain_word(u64::from_ne_bytes(word.try_into().unwrap_or([0; 8]))));
+    if plain {
+        words.remainder().iter().all(|&byte| is(VALUE, byte))
+    } else {
+        // A control byte, or a tab, which is allowed: byte by byte.
+        all_bytes::<VALUE>(bytes)
+    }
+}
+
+/// Checks one header of the request to sign; `Ok(true)` when it is signed (its name has no
+/// `_`).
+pub(crate) fn validate_header(name: &str, value: &str) -> Result<bool> {
+    // One pass over the name answers both questions.
+    let classes = common_classes(name.as_bytes());
+    if name.is_empty() || classes & TCHAR == 0 {
         return Err(Error::construction(format!(
             "invalid header name {name:?}: not an HTTP token"
         )));
@@ -62,7 +88,7 @@ pub(crate) fn validate_header(name: &str, value: &str) -> Result<()> {
             "header {name} has a value with a control character"
         )));
     }
-    Ok(())
+    Ok(classes & NOT_UNDERSCORE != 0)
 }
 
 /// Value of the first header named `name`, ignoring ASCII case.
@@ -118,15 +144,18 @@ pub(crate) struct HeaderScan<'a> {
 
 impl<'a> HeaderScan<'a> {
     /// Validates every header, rejects duplicates (any case) and an existing `Authorization`,
-    /// and records the headers the signer reacts to.
+    /// records the headers the signer reacts to, and appends the signed ones to `signed`.
     pub(crate) fn new<N: AsRef<str>, V: AsRef<str>>(
         headers: &'a [(N, V)],
         content_header: &str,
+        signed: &mut StackVec<HeaderRef<'a>, SIGNED_INLINE>,
     ) -> Result<Self> {
         let mut scan = Self::default();
         for (i, (name, value)) in headers.iter().enumerate() {
             let (name, value) = (name.as_ref(), value.as_ref());
-            validate_header(name, value)?;
+            if validate_header(name, value)? {
+                signed.push((name, value));
+            }
             if headers
                 .iter()
                 .take(i)
@@ -156,6 +185,15 @@ impl<'a> HeaderScan<'a> {
         Ok(scan)
     }
 
+    /// [`HeaderScan::new`] for tests, which do not need the signed headers.
+    #[cfg(test)]
+    fn of<N: AsRef<str>, V: AsRef<str>>(
+        headers: &'a [(N, V)],
+        content_header: &str,
+    ) -> Result<Self> {
+        Self::new(headers, content_header, &mut StackVec::new(("", "")))
+    }
+
     /// Whether the `Content-Type` rule asks for an unsigned payload: the header named exactly
     /// `Content-Type` is present, non-empty, and does not start (case-sensitively) with
     /// `application/json` or `application/bson`.
@@ -180,8 +218,54 @@ mod tests {
     }
 
     #[test]
+    fn token_and_value_bytes() {
+        for b in 0..=255u8 {
+            let tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if b.is_ascii() {
+                let text = char::from(b).to_string();
+                assert_eq!(is_token(&text), tchar, "byte {b}");
+                let valid = b == b'\t' || (b >= 0x20 && b != 0x7f);
+                assert_eq!(is_valid_value(&text), valid, "byte {b}");
+                assert_eq!(is_valid_value(&format!("{text}{}", "a".repeat(40))), valid);
+            }
+        }
+        assert!(!is_token(""));
+        assert!(!is_token("ü"));
+        assert!(is_valid_value(""));
+        assert!(is_valid_value("ü\u{85}\u{3000}"));
+    }
+
+    #[test]
+    fn value_words_and_bytes_agree_with_the_byte_rule() {
+        let rule = |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f);
+        for len in [1, 7, 8, 9, 16, 23, 24] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(
+                        is_valid_value_bytes(&bytes),
+                        rule(b),
+                        "{b} at {at} of {len}"
+                    );
+                    bytes[(at + 3) % len] = 0xff;
+                    let expected = rule(b) || (at + 3) % len == at;
+                    assert_eq!(
+                        is_valid_value_bytes(&bytes),
+                        expected,
+                        "{b} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        assert!(is_valid_value_bytes(b""));
+        assert!(is_valid_value_bytes(b"\tab\tcdefghij\t"));
+    }
+
+    #[test]
     fn validates_names_and_values() {
-        assert!(validate_header("X-Name", "Ελληνικά ü\tx").is_ok());
+        assert!(validate_header("X-Name", "Ελληνικά ü\tx").unwrap());
+        assert!(!validate_header("X_Name", "v").unwrap());
         assert!(validate_header("", "v").is_err());
         assert!(validate_header("X Name", "v").is_err());
         assert!(validate_header("X-Name:", "v").is_err());
@@ -192,40 +276,40 @@ mod tests {
     #[test]
     fn scan_rejects_duplicates_and_authorization() {
         let dup = headers(&[("Host", "a"), ("host", "b")]);
-        assert!(HeaderScan::new(&dup, "X-Sdk-Content-Sha256").is_err());
+        assert!(HeaderScan::of(&dup, "X-Sdk-Content-Sha256").is_err());
         let auth = headers(&[("authorization", "x")]);
-        assert!(HeaderScan::new(&auth, "X-Sdk-Content-Sha256").is_err());
+        assert!(HeaderScan::of(&auth, "X-Sdk-Content-Sha256").is_err());
     }
 
     #[test]
     fn content_type_rule_is_case_sensitive() {
         let h = headers(&[("Content-Type", "Application/JSON")]);
         assert!(
-            HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+            HeaderScan::of(&h, "X-Sdk-Content-Sha256")
                 .unwrap()
                 .content_type_wants_unsigned()
         );
         let h = headers(&[("content-type", "text/plain")]);
         assert!(
-            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+            !HeaderScan::of(&h, "X-Sdk-Content-Sha256")
                 .unwrap()
                 .content_type_wants_unsigned()
         );
         let h = headers(&[("Content-Type", "application/json;charset=UTF-8")]);
         assert!(
-            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+            !HeaderScan::of(&h, "X-Sdk-Content-Sha256")
                 .unwrap()
                 .content_type_wants_unsigned()
         );
         let h = headers(&[("Content-Type", "application/bson")]);
         assert!(
-            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+            !HeaderScan::of(&h, "X-Sdk-Content-Sha256")
                 .unwrap()
                 .content_type_wants_unsigned()
         );
         let h = headers(&[("Content-Type", "")]);
         assert!(
-            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+            !HeaderScan::of(&h, "X-Sdk-Content-Sha256")
                 .unwrap()
                 .content_type_wants_unsigned()
         );

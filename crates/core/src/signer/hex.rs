@@ -1,36 +1,49 @@
 //! Lower-case hexadecimal encoding and decoding (the `hex` crate is not a dependency).
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
 /// Appends the lower-case hex form of `bytes` to `out`.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
     // Digests are 32 bytes: encode them into a stack buffer and append once, rather than
     // pushing (and checking capacity for) 64 separate chars.
     let mut buf = [0u8; 64];
     for chunk in bytes.chunks(buf.len() / 2) {
-        let mut written = 0;
-        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
-            if let [high, low] = pair {
-                *high = digit(b >> 4);
-                *low = digit(b);
-            }
-            written += 2;
-        }
-        // Only ASCII hex digits were written.
-        out.push_str(
-            buf.get(..written)
-                .and_then(|hex| std::str::from_utf8(hex).ok())
-                .unwrap_or_default(),
-        );
+        let written = write_hex(&mut buf, chunk);
+        out.push_str(ascii_str(buf.get(..written).unwrap_or_default()));
     }
+}
+
+/// The lower-case hex form of a 32-byte digest.
+pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut buf = [0u8; 64];
+    write_hex(&mut buf, bytes);
+    buf
+}
+
+/// `bytes` as `&str`; callers pass only ASCII they produced (hex digits), which is always
+/// valid UTF-8, so the empty fallback is never taken.
+pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the hex digits of `bytes` into the front of `buf` (two per byte, as many bytes as
+/// fit) and returns how many digits were written.
+fn write_hex(buf: &mut [u8], bytes: &[u8]) -> usize {
+    let mut written = 0;
+    for (pair, &b) in buf.chunks_exact_mut(2).zip(bytes) {
+        if let [high, low] = pair {
+            *high = digit(b >> 4);
+            *low = digit(b);
+        }
+        written += 2;
+    }
+    written
 }
 
 /// The lower-case hex digit of the low four bits of `nibble`.
 fn digit(nibble: u8) -> u8 {
-    HEX_DIGITS
-        .get(usize::from(nibble & 0x0f))
-        .copied()
-        .unwrap_or(b'0')
+    // Arithmetic rather than a table look-up, so that a digest's digits are computed many
+    // at a time.
+    let nibble = nibble & 0x0f;
+    nibble + if nibble < 10 { b'0' } else { b'a' - 10 }
 }
 
 /// Lower-case hex encoding of `bytes` (`[0xab, 0x01]` → `"ab01"`).
@@ -67,6 +80,15 @@ fn nibble(c: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_byte_has_its_two_digits() {
+        for b in 0..=255u8 {
+            assert_eq!(hex_encode(&[b]), format!("{b:02x}"));
+        }
+        let digest: [u8; 32] = std::array::from_fn(|i| (i * 37) as u8);
+        assert_eq!(hex32(&digest).as_slice(), hex_encode(&digest).as_bytes());
+    }
 
     #[test]
     fn round_trips() {

@@ -22,6 +22,7 @@
 //! `verify_with_public_key` (with `ecdsa_p256_public_key` / `sm2_public_key`) and
 //! `parse_authorization` check a received request against the credentials.
 
+mod ascii;
 mod canonical;
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
 mod der;
@@ -32,6 +33,7 @@ mod encoding;
 mod hash;
 mod headers;
 mod hex;
+mod stack;
 #[cfg(feature = "verify")]
 mod verify;
 
@@ -42,11 +44,15 @@ use std::time::SystemTime;
 use crate::error::{Error, Result};
 use crate::time::{UtcDateTime, format_sdk_date, parse_sdk_date};
 
-use canonical::{CanonicalParts, HeaderRef, is_signable, signed_header_names, sort_headers};
+use ascii::{AK, all_bytes};
+use canonical::{CanonicalParts, HeaderRef, StringToSign, sort_headers};
 use hash::HashKind;
 pub(crate) use headers::RedactedHeaders;
 pub(crate) use headers::added_header_name;
-use headers::{HOST, HeaderScan, REDACTED, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN};
+use headers::{
+    HOST, HeaderScan, REDACTED, SIGNED_INLINE, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN,
+};
+use stack::StackVec;
 
 pub use derived::derived_signing_key;
 pub(crate) use encoding::push_encoded;
@@ -204,11 +210,7 @@ impl SigningKey<'_> {
         if self.ak.is_empty() || self.sk.is_empty() {
             return Err(Error::credentials("AK and SK are required for signing"));
         }
-        if self
-            .ak
-            .chars()
-            .any(|c| c == ',' || c == '/' || c.is_whitespace() || c.is_control())
-        {
+        if !is_valid_ak(self.ak) {
             return Err(Error::credentials(
                 "the AK contains ',', '/', whitespace or a control character",
             ));
@@ -223,6 +225,18 @@ impl SigningKey<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether `ak` is free of `,`, `/`, whitespace and control characters.
+fn is_valid_ak(ak: &str) -> bool {
+    // The usual AK is visible ASCII without `,` and `/`, which settles it. Otherwise an ASCII
+    // AK holds a forbidden byte, and one with other characters is checked char by char, since
+    // Unicode has whitespace and controls beyond ASCII.
+    all_bytes::<AK>(ak.as_bytes())
+        || (!ak.is_ascii()
+            && !ak
+                .chars()
+                .any(|c| c == ',' || c == '/' || c.is_whitespace() || c.is_control()))
 }
 
 /// Result of [`sign`].
@@ -291,34 +305,51 @@ pub fn sign<N: AsRef<str>, V: AsRef<str>>(
     algorithm: &SigningAlgorithm,
     time: SystemTime,
 ) -> Result<SigningOutput> {
-    let signed = sign_borrowed(request, key, algorithm, time, None)?;
-    let authorization = signed
-        .added
-        .last()
-        .map(|(_, value)| value.to_string())
-        .unwrap_or_default();
+    let signed = compute(request, key, algorithm, time, None, true)?;
+    let mut headers = Vec::with_capacity(signed.added.len() + 1);
+    for (name, value) in signed.added.into_iter().flatten() {
+        headers.push((name.to_owned(), value.into_owned()));
+    }
+    headers.push((
+        headers::AUTHORIZATION.to_owned(),
+        signed.authorization.clone(),
+    ));
     Ok(SigningOutput {
-        headers: signed
-            .added
-            .into_iter()
-            .map(|(name, value)| (name.to_owned(), value.into_owned()))
-            .collect(),
+        headers,
         canonical_request: signed.canonical_request,
-        string_to_sign: signed.string_to_sign,
-        signature: signed.signature,
-        authorization,
+        string_to_sign: signed.string_to_sign.unwrap_or_default(),
+        signature: signed
+            .authorization
+            .get(signed.signature_start..)
+            .unwrap_or_default()
+            .to_owned(),
+        authorization: signed.authorization,
     })
 }
 
-/// What [`sign`] computes, with the added headers' names static and their values borrowed
-/// where they come from the request or key: the executor inserts them into the outgoing
-/// request without copying names (and without a second copy of `Authorization`).
+/// What [`sign_borrowed`] returns: the headers to add, names static and values borrowed where
+/// they come from the request or key, so the executor inserts them into the outgoing request
+/// without copying names (and holds `Authorization` once).
 pub(crate) struct Signed<'a> {
     /// Headers to add, in the official order, `Authorization` last.
-    pub added: Vec<(&'static str, Cow<'a, str>)>,
-    pub canonical_request: String,
-    pub string_to_sign: String,
-    pub signature: String,
+    pub added: AddedHeaders<'a>,
+}
+
+/// The headers [`sign_borrowed`] adds, in the official order, `Authorization` last: iterate
+/// over them to get `(name, value)` pairs.
+pub(crate) struct AddedHeaders<'a>([Option<AddedHeader<'a>>; 5]);
+
+/// One added header: static name, value borrowed from the request or key, or made by the
+/// signer.
+pub(crate) type AddedHeader<'a> = (&'static str, Cow<'a, str>);
+
+impl<'a> IntoIterator for AddedHeaders<'a> {
+    type Item = AddedHeader<'a>;
+    type IntoIter = std::iter::Flatten<std::array::IntoIter<Option<AddedHeader<'a>>, 5>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().flatten()
+    }
 }
 
 /// [`sign`] without the copies into owned output. `canonical_query`, when given, must be
@@ -328,8 +359,45 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
     key: &SigningKey<'a>,
     algorithm: &SigningAlgorithm,
     time: SystemTime,
-    canonical_query: Option<&'a str>,
+    canonical_query: Option<&str>,
 ) -> Result<Signed<'a>> {
+    let signed = compute(request, key, algorithm, time, canonical_query, false)?;
+    let [content, token, date, host] = signed.added;
+    Ok(Signed {
+        added: AddedHeaders([
+            content,
+            token,
+            date,
+            host,
+            Some((headers::AUTHORIZATION, Cow::Owned(signed.authorization))),
+        ]),
+    })
+}
+
+/// Everything signing produces, before it is shaped into [`SigningOutput`] or [`Signed`].
+struct Signature<'a> {
+    /// The headers added before signing, in the official order (`Authorization` aside): the
+    /// unsigned-payload header, `X-Security-Token`, `X-Sdk-Date` and `Host`, each when needed.
+    added: [Option<AddedHeader<'a>>; 4],
+    canonical_request: String,
+    /// The string to sign, when it was asked for.
+    string_to_sign: Option<String>,
+    /// Value of the `Authorization` header.
+    authorization: String,
+    /// Where the signature starts in `authorization` (it runs to the end).
+    signature_start: usize,
+}
+
+/// Signs `request` (see [`sign`]). The string to sign is kept as text only when
+/// `keep_string_to_sign` is set.
+fn compute<'a, N: AsRef<str>, V: AsRef<str>>(
+    request: &SignableRequest<'a, N, V>,
+    key: &SigningKey<'a>,
+    algorithm: &SigningAlgorithm,
+    time: SystemTime,
+    canonical_query: Option<&str>,
+    keep_string_to_sign: bool,
+) -> Result<Signature<'a>> {
     key.validate()?;
     if !headers::is_token(request.method) {
         return Err(Error::construction(format!(
@@ -339,18 +407,18 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
     }
     let hash = algorithm.hash_kind();
     let content_header = hash.content_header();
-    let scan = HeaderScan::new(request.headers, content_header)?;
+    // The caller's signed headers, then the added ones (all signed); sorted below.
+    let mut signed = StackVec::<_, SIGNED_INLINE>::new(("", ""));
+    let scan = HeaderScan::new(request.headers, content_header, &mut signed)?;
 
     // Headers the signer adds, in the official order; `Authorization` comes last.
-    let mut added: Vec<(&'static str, Cow<'a, str>)> = Vec::with_capacity(5);
     let add_content_header = scan.content_header.is_none()
         && match request.payload {
             Payload::Unsigned => true,
             Payload::Bytes(_) => scan.content_type_wants_unsigned(),
         };
-    if add_content_header {
-        added.push((content_header, Cow::Borrowed(UNSIGNED_PAYLOAD)));
-    }
+    let added_content = add_content_header.then_some(content_header);
+    let mut added_token = None;
     if let Some(token) = key.security_token {
         match scan.security_token {
             Some(existing) if existing.trim() != token.trim() => {
@@ -359,11 +427,11 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
                 ));
             }
             Some(_) => {}
-            None => added.push((X_SECURITY_TOKEN, Cow::Borrowed(token))),
+            None => added_token = Some(token),
         }
     }
     // The request's own date is signed where it stands; otherwise one is added.
-    let (existing_date, signing_time) = match scan.sdk_date {
+    let (existing_date, added_date, signing_time) = match scan.sdk_date {
         Some(existing) => {
             let existing = existing.trim();
             let parsed = parse_sdk_date(existing).ok_or_else(|| {
@@ -371,22 +439,21 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
                     "X-Sdk-Date {existing:?} is not in the YYYYMMDDTHHMMSSZ format"
                 ))
             })?;
-            (Some(existing), parsed)
+            (Some(existing), None, parsed)
         }
-        None => {
-            added.push((X_SDK_DATE, Cow::Owned(format_sdk_date(time))));
-            (None, time)
-        }
+        None => (None, Some(format_sdk_date(time)), time),
     };
-    if !scan.has_host {
+    let added_host = if scan.has_host {
+        None
+    } else {
         if request.host.is_empty() || !headers::is_valid_value(request.host) {
             return Err(Error::construction(format!(
                 "invalid host {:?} for the Host header",
                 request.host
             )));
         }
-        added.push((HOST, Cow::Borrowed(request.host)));
-    }
+        Some(request.host)
+    };
 
     let content_value = if add_content_header {
         Some(UNSIGNED_PAYLOAD)
@@ -406,28 +473,6 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
         },
     };
 
-    let (canonical_request, signed_names) = {
-        let mut signed: Vec<HeaderRef<'_>> = request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_ref(), value.as_ref()))
-            .chain(added.iter().map(|(name, value)| (*name, value.as_ref())))
-            .filter(|(name, _)| is_signable(name))
-            .collect();
-        sort_headers(&mut signed);
-        let signed_names = signed_header_names(&signed);
-        let canonical_request = canonical::canonical_request(&CanonicalParts {
-            method: request.method,
-            path: request.path,
-            query: request.query,
-            canonical_query,
-            headers: &signed,
-            signed_names: &signed_names,
-            payload_hash,
-        });
-        (canonical_request, signed_names)
-    };
-
     let label = algorithm.label();
     let scope = match algorithm {
         SigningAlgorithm::DerivedHmacSha256 { region, service } => {
@@ -438,74 +483,72 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
         }
         _ => None,
     };
-    let sdk_date = existing_date
-        .or_else(|| {
-            added
-                .iter()
-                .find(|(name, _)| *name == X_SDK_DATE)
-                .map(|(_, value)| value.as_ref())
-        })
-        .unwrap_or_default();
-    let string_to_sign =
-        canonical::string_to_sign(label, sdk_date, scope.as_deref(), hash, &canonical_request);
-    let signature = compute_signature(algorithm, key, scope.as_deref(), &string_to_sign)?;
-    let authorization =
-        authorization_value(label, key.ak, scope.as_deref(), &signed_names, &signature);
-    added.push((headers::AUTHORIZATION, Cow::Owned(authorization)));
+    let sdk_date = existing_date.or(added_date.as_deref()).unwrap_or_default();
 
-    Ok(Signed {
-        added,
+    for added in [
+        added_content.map(|name| (name, UNSIGNED_PAYLOAD)),
+        added_token.map(|token| (X_SECURITY_TOKEN, token)),
+        added_date.as_deref().map(|date| (X_SDK_DATE, date)),
+        added_host.map(|host| (HOST, host)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        signed.push(added);
+    }
+    let signed: &mut [HeaderRef<'_>] = signed.as_mut_slice();
+    sort_headers(signed);
+    let (canonical_request, signed_names) = canonical::canonical_request(&CanonicalParts {
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        canonical_query,
+        headers: signed,
+        signed_names: None,
+        payload_hash,
+    });
+    let signed_names = canonical_request.get(signed_names).unwrap_or_default();
+
+    let string_to_sign =
+        StringToSign::new(label, sdk_date, scope.as_deref(), hash, &canonical_request);
+    let mut authorization = authorization_prefix(label, key.ak, scope.as_deref(), signed_names);
+    let signature_start = authorization.len();
+    let string_to_sign_text = keep_string_to_sign.then(|| string_to_sign.text());
+    push_signature(
+        &mut authorization,
+        algorithm,
+        key,
+        scope.as_deref(),
+        &string_to_sign,
+        string_to_sign_text.as_deref(),
+    )?;
+
+    Ok(Signature {
+        added: [
+            added_content.map(|name| (name, Cow::Borrowed(UNSIGNED_PAYLOAD))),
+            added_token.map(|token| (X_SECURITY_TOKEN, Cow::Borrowed(token))),
+            added_date.map(|date| (X_SDK_DATE, Cow::Owned(date))),
+            added_host.map(|host| (HOST, Cow::Borrowed(host))),
+        ],
         canonical_request,
-        string_to_sign,
-        signature,
+        string_to_sign: string_to_sign_text,
+        authorization,
+        signature_start,
     })
 }
 
-/// The signature of `string_to_sign` for `algorithm`.
-fn compute_signature(
-    algorithm: &SigningAlgorithm,
-    key: &SigningKey<'_>,
-    scope: Option<&str>,
-    string_to_sign: &str,
-) -> Result<String> {
-    match algorithm {
-        SigningAlgorithm::HmacSha256 => {
-            hmac_hex(HashKind::Sha256, key.sk.as_bytes(), string_to_sign)
-        }
-        SigningAlgorithm::DerivedHmacSha256 { .. } => {
-            let derived = derived_signing_key(key.ak, key.sk, scope.unwrap_or_default())?;
-            hmac_hex(HashKind::Sha256, derived.as_bytes(), string_to_sign)
-        }
-        #[cfg(feature = "sm3")]
-        SigningAlgorithm::HmacSm3 => hmac_hex(HashKind::Sm3, key.sk.as_bytes(), string_to_sign),
-        #[cfg(feature = "ecdsa")]
-        SigningAlgorithm::EcdsaP256Sha256 => ecdsa::sign_p256(key.ak, key.sk, string_to_sign),
-        #[cfg(feature = "sm2")]
-        SigningAlgorithm::Sm2Sm3 => ecdsa::sign_sm2(key.ak, key.sk, string_to_sign),
-    }
-}
-
-/// Lower-hex HMAC of `string_to_sign` under `key`.
-pub(crate) fn hmac_hex(hash: HashKind, key: &[u8], string_to_sign: &str) -> Result<String> {
-    Ok(hex_encode(&hash.hmac(key, string_to_sign.as_bytes())?))
-}
-
-/// `LABEL Access=AK, SignedHeaders=..., Signature=...`, or for V11
-/// `V11-HMAC-SHA256 Credential=AK/scope, SignedHeaders=..., Signature=...`.
-fn authorization_value(
-    label: &str,
-    ak: &str,
-    scope: Option<&str>,
-    signed_names: &str,
-    signature: &str,
-) -> String {
+/// `LABEL Access=AK, SignedHeaders=..., Signature=`, or for V11
+/// `V11-HMAC-SHA256 Credential=AK/scope, SignedHeaders=..., Signature=`: the `Authorization`
+/// value up to the signature, which is then appended to it.
+fn authorization_prefix(label: &str, ak: &str, scope: Option<&str>, signed_names: &str) -> String {
+    const HEX_SIGNATURE_LEN: usize = 64;
     let mut out = String::with_capacity(
         label.len()
             + ak.len()
             + scope.map_or(0, |s| s.len() + 1)
             + signed_names.len()
-            + signature.len()
-            + 48,
+            + 48
+            + HEX_SIGNATURE_LEN,
     );
     out.push_str(label);
     match scope {
@@ -523,8 +566,59 @@ fn authorization_value(
     out.push_str(", SignedHeaders=");
     out.push_str(signed_names);
     out.push_str(", Signature=");
-    out.push_str(signature);
     out
+}
+
+/// Appends the signature of `string_to_sign` for `algorithm` to `out`. `text` is the string to
+/// sign as text when the caller has it (the HMAC then reads it in one piece).
+fn push_signature(
+    out: &mut String,
+    algorithm: &SigningAlgorithm,
+    key: &SigningKey<'_>,
+    scope: Option<&str>,
+    string_to_sign: &StringToSign<'_>,
+    text: Option<&str>,
+) -> Result<()> {
+    // The HMAC reads the string to sign fastest in one piece: the text when there is one, else
+    // the pieces joined on the stack (when they fit).
+    let mut buf = [0u8; 256];
+    let joined = match text {
+        Some(text) => Some(text.as_bytes()),
+        None => string_to_sign.join_into(&mut buf),
+    };
+    let hmac = |hash: HashKind, key: &[u8]| match joined {
+        Some(message) => hash.hmac_parts(key, &[message]),
+        None => hash.hmac_parts(key, &string_to_sign.parts()),
+    };
+    #[cfg(any(feature = "ecdsa", feature = "sm2"))]
+    let text = || text.map_or_else(|| Cow::Owned(string_to_sign.text()), Cow::Borrowed);
+    let tag = match algorithm {
+        SigningAlgorithm::HmacSha256 => hmac(HashKind::Sha256, key.sk.as_bytes())?,
+        SigningAlgorithm::DerivedHmacSha256 { .. } => {
+            let derived = derived_signing_key(key.ak, key.sk, scope.unwrap_or_default())?;
+            hmac(HashKind::Sha256, derived.as_bytes())?
+        }
+        #[cfg(feature = "sm3")]
+        SigningAlgorithm::HmacSm3 => hmac(HashKind::Sm3, key.sk.as_bytes())?,
+        #[cfg(feature = "ecdsa")]
+        SigningAlgorithm::EcdsaP256Sha256 => {
+            out.push_str(&ecdsa::sign_p256(key.ak, key.sk, &text())?);
+            return Ok(());
+        }
+        #[cfg(feature = "sm2")]
+        SigningAlgorithm::Sm2Sm3 => {
+            out.push_str(&ecdsa::sign_sm2(key.ak, key.sk, &text())?);
+            return Ok(());
+        }
+    };
+    hex::push_hex(out, &tag);
+    Ok(())
+}
+
+/// Lower-hex HMAC of `string_to_sign` under `key`.
+#[cfg(feature = "verify")]
+pub(crate) fn hmac_hex(hash: HashKind, key: &[u8], string_to_sign: &str) -> Result<String> {
+    Ok(hex_encode(&hash.hmac(key, string_to_sign.as_bytes())?))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod public_key;
 
 use std::fmt;
 
-use super::canonical::{self, CanonicalParts, HeaderRef};
+use super::canonical::{self, CanonicalParts, HeaderRef, StringToSign};
 use super::hash::HashKind;
 use super::headers::{self, REDACTED, X_SDK_DATE};
 use super::{Payload, SignableRequest, derived, hmac_hex};
@@ -172,22 +172,23 @@ fn strings_to_sign(
         candidates
             .into_iter()
             .map(|payload_hash| {
-                let canonical_request = canonical::canonical_request(&CanonicalParts {
+                let (canonical_request, _) = canonical::canonical_request(&CanonicalParts {
                     method: request.method,
                     path: request.path,
                     query: request.query,
                     canonical_query: None,
                     headers: &signed,
-                    signed_names: auth.signed_headers,
+                    signed_names: Some(auth.signed_headers),
                     payload_hash,
                 });
-                canonical::string_to_sign(
+                StringToSign::new(
                     auth.algorithm,
                     sdk_date,
                     auth.scope,
                     hash,
                     &canonical_request,
                 )
+                .text()
             })
             .collect(),
     )
