@@ -79,7 +79,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("serve") {
         let bytes = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(0);
-        return match server::serve(bytes) {
+        let cpu = args.get(2).and_then(|v| v.parse().ok());
+        return match server::serve(bytes, cpu) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("bench server: {e}");
@@ -126,11 +127,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where the client and the server run, read once before the client pins itself (see [`pin`]);
+/// `None` when they share the CPUs.
+static PLACEMENT: std::sync::OnceLock<Option<(usize, usize)>> = std::sync::OnceLock::new();
+
+fn placement() -> Option<(usize, usize)> {
+    *PLACEMENT.get_or_init(pin::placement)
+}
+
 /// The client's runtime: pinned to its own CPU with one worker when the machine has a CPU for
 /// the server too, else a default multi-thread runtime.
 fn client_runtime() -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
-    if pin::client_cpu().is_some_and(pin::pin_to) {
+    if placement().is_some_and(|(client, _)| pin::pin_to(client)) {
         builder.worker_threads(1);
     }
     builder.enable_all().build()
@@ -224,8 +233,12 @@ struct ServerProcess {
 
 impl ServerProcess {
     fn start(download_bytes: u64) -> Result<Self, BoxError> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .args(["serve", &download_bytes.to_string()])
+        let mut command = Command::new(std::env::current_exe()?);
+        command.args(["serve", &download_bytes.to_string()]);
+        if let Some((_, cpu)) = placement() {
+            command.arg(cpu.to_string());
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;
@@ -639,13 +652,12 @@ async fn run(options: &Options) -> Result<(), BoxError> {
         &[1, 64]
     };
     println!(
-        "huaweicloud-sdk-bench ({} mode): loopback server {base} (child process, canned answers), {} cpus, {}",
+        "huaweicloud-sdk-bench ({} mode): loopback server {base} (child process, canned answers), {}",
         if options.full { "full" } else { "quick" },
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        match (pin::client_cpu(), pin::server_cpu()) {
-            (Some(client), Some(server)) =>
-                format!("client on cpu {client} (one worker), server on cpu {server}"),
-            _ => "client and server share the cpus".to_owned(),
+        match placement() {
+            Some((client, server)) =>
+                format!("client on cpu {client} (one worker), server on cpu {server} (one worker)"),
+            None => "client and server share the cpus".to_owned(),
         }
     );
     println!(

@@ -28,13 +28,15 @@ use crate::BoxError;
 
 const CHUNK: usize = 256 * 1024;
 
-/// Runs the server until stdin closes (the parent exited or dropped the pipe). Prints
-/// `listening <addr>` on stdout first.
-pub fn serve(download_bytes: u64) -> Result<(), BoxError> {
-    // On its own CPU (the client pins itself to another one): one worker per CPU it has.
-    let workers = match crate::pin::server_cpu() {
-        Some(cpu) if crate::pin::pin_to(cpu) => 1,
-        _ => 2,
+/// Runs the server until stdin closes (the parent exited or dropped the pipe), pinned to `cpu`
+/// when given. Prints `listening <addr>` on stdout first.
+pub fn serve(download_bytes: u64, cpu: Option<usize>) -> Result<(), BoxError> {
+    // On its own CPU when the client gave it one (the client pins itself to another): one
+    // worker for the one CPU.
+    let workers = if cpu.is_some_and(crate::pin::pin_to) {
+        1
+    } else {
+        2
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
