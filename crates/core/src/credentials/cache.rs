@@ -91,6 +91,16 @@ enum Lookup {
 }
 
 impl State {
+    /// Whether [`lookup`](Self::lookup) depends on the time: cached credentials that expire, or
+    /// a planned refresh (or nothing cached, which is refreshed whatever the time).
+    fn needs_clock(&self) -> bool {
+        self.refresh_at.is_some()
+            || self
+                .credentials
+                .as_ref()
+                .is_none_or(|credentials| credentials.expires_at().is_some())
+    }
+
     /// `shared`: another caller's attempt finished since this one looked, so its outcome
     /// stands as if a backoff were running (waiters never call the provider again in turn).
     fn lookup(&self, now: SystemTime, shared: bool) -> Lookup {
@@ -297,7 +307,15 @@ impl ProvideCredentials for CachingProvider {
     }
 
     fn provide_credentials_now(&self) -> Option<Credentials> {
-        match self.read().lookup(SystemTime::now(), false) {
+        let state = self.read();
+        // Credentials without an expiry and no refresh planned are valid at any time: the
+        // clock is not read (a clock read costs as much as the rest of this lookup).
+        let now = if state.needs_clock() {
+            SystemTime::now()
+        } else {
+            SystemTime::UNIX_EPOCH
+        };
+        match state.lookup(now, false) {
             Lookup::Ready(credentials) => Some(credentials),
             Lookup::Failed(_) | Lookup::Refresh(_) => None,
         }

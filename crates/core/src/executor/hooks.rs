@@ -1,8 +1,6 @@
 //! Running the client's and the call's hooks. Each helper returns at once when neither has
 //! any, so a client without hooks pays one length check per step.
 
-use std::time::Duration;
-
 use super::{CallOptions, Executor, OperationSpec, Response};
 use crate::error::{Error, Result};
 use crate::hook::{AttemptInfo, HookRequest, SharedHook};
@@ -53,9 +51,10 @@ impl Executor {
         spec: &OperationSpec,
         options: &CallOptions,
         attempt: u32,
-        elapsed: Duration,
+        started: tokio::time::Instant,
         outcome: std::result::Result<&Response, &Error>,
     ) {
+        // Without hooks the attempt's duration is not needed: no clock read.
         if !self.has_hooks(options) {
             return;
         }
@@ -63,7 +62,7 @@ impl Executor {
             service: spec.service,
             operation: spec.operation,
             attempt,
-            elapsed,
+            elapsed: started.elapsed(),
             outcome,
         };
         for hook in self.hooks(options) {

@@ -27,7 +27,6 @@ pub use response::Response;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
 
 use tracing::Instrument;
 
@@ -263,8 +262,9 @@ impl Executor {
             operation = spec.operation
         );
         let attempts = AtomicU32::new(0);
-        let started = Instant::now();
-        let total = self.total_deadline(options);
+        // One clock read for the deadline and the logged latency.
+        let started = tokio::time::Instant::now();
+        let total = self.total_deadline(options, started);
         // No timer wraps the whole operation: `run` bounds each step by the total deadline
         // itself (each attempt by the earlier of the attempt and total deadlines, which the
         // transport enforces with the timer it already has for the read timeout), which ends
@@ -307,13 +307,15 @@ impl Executor {
 }
 
 impl Executor {
-    /// The deadline of a call starting now: its own total timeout, else the client's.
-    fn total_deadline(&self, options: &CallOptions) -> Option<Deadline> {
+    /// The deadline of a call starting at `started`: its own total timeout, else the client's.
+    fn total_deadline(
+        &self,
+        options: &CallOptions,
+        started: tokio::time::Instant,
+    ) -> Option<Deadline> {
         let limit = options
             .total_timeout
             .unwrap_or_else(|| self.inner.config.total_timeout())?;
-        tokio::time::Instant::now()
-            .checked_add(limit)
-            .map(|at| Deadline { at, limit })
+        started.checked_add(limit).map(|at| Deadline { at, limit })
     }
 }

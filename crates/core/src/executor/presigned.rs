@@ -4,7 +4,6 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
 
 use bytes::Bytes;
 use tracing::Instrument;
@@ -127,8 +126,8 @@ impl Executor {
             presigned = true
         );
         let attempts = AtomicU32::new(0);
-        let started = Instant::now();
-        let total = self.total_deadline(options);
+        let started = tokio::time::Instant::now();
+        let total = self.total_deadline(options, started);
         let result = self
             .presigned_loop(spec, request, options, &attempts, total)
             .instrument(span.clone())

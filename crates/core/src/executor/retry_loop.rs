@@ -4,7 +4,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tracing::Instrument;
 
@@ -70,14 +70,15 @@ impl Executor {
                 Destination::FixedUrl => 0,
             };
             let span = tracing::debug_span!("attempt", attempt);
-            let started = Instant::now();
+            // One clock read per attempt, for its deadline, its hooks and its log.
+            let started = tokio::time::Instant::now();
             // One deadline per attempt: the earlier of the attempt deadline and the
             // operation's total deadline (ties go to the attempt).
-            let send_deadline = attempt_deadline(attempt_timeout, attempts.total);
+            let send_deadline = attempt_deadline(started, attempt_timeout, attempts.total);
             let outcome = send(endpoint_index, send_deadline)
                 .instrument(span.clone())
                 .await;
-            self.after_attempt(spec, options, attempt, started.elapsed(), outcome.as_ref());
+            self.after_attempt(spec, options, attempt, started, outcome.as_ref());
             // The clock-skew resend is not one of the policy's attempts.
             let policy_attempt = attempt.saturating_sub(u32::from(skew_corrected));
             let error = match outcome {
@@ -267,14 +268,15 @@ fn wake_at(delay: Duration, total: Option<Deadline>) -> Option<tokio::time::Inst
     total.is_none_or(|d| wake < d.at).then_some(wake)
 }
 
-/// The deadline of one attempt: the earlier of the attempt timeout (from now) and the
-/// operation's total deadline.
+/// The deadline of one attempt started at `started`: the earlier of the attempt timeout and
+/// the operation's total deadline.
 pub(super) fn attempt_deadline(
+    started: tokio::time::Instant,
     attempt_timeout: Option<Duration>,
     total: Option<Deadline>,
 ) -> Option<SendDeadline> {
     let attempt = attempt_timeout.and_then(|limit| {
-        tokio::time::Instant::now()
+        started
             .checked_add(limit)
             .map(|at| SendDeadline::new(at, TimeoutKind::Attempt, limit))
     });
