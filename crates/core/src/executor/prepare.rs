@@ -30,13 +30,11 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    /// The base headers of one attempt, with room for the headers the signer adds. A copy of
-    /// the table as it is (no name hashed again; values are static or shared, so each is a
-    /// reference-count increment at most).
+    /// The base headers of one attempt: a copy of the table as it is (no name hashed again;
+    /// values are static or shared, so each is a reference-count increment at most), whose
+    /// index already has room for the signer's headers (see `OperationRequest::into_parts`).
     pub fn attempt_headers(&self) -> http::HeaderMap {
-        let mut headers = self.headers.clone();
-        headers.reserve(SIGNER_ALWAYS_ADDS);
-        headers
+        self.headers.clone()
     }
 
     /// The base headers as the signer reads them, borrowed: names as the official SDKs spell
@@ -81,11 +79,6 @@ pub(super) fn credentials_context(
     context
 }
 
-/// Headers the signer adds to every request: `X-Sdk-Date`, `Host`, `Authorization` (also
-/// `X-Sdk-Content-Sha256` for an unsigned payload and `X-Security-Token` for temporary
-/// credentials, for which the table grows).
-const SIGNER_ALWAYS_ADDS: usize = 3;
-
 impl Executor {
     /// Checks the request and the call's options (before any I/O), then finds credentials and
     /// scope within the total deadline, then builds what every attempt sends, the call's
@@ -101,8 +94,6 @@ impl Executor {
         let mut parts = request.into_parts()?;
         let config = &self.inner.config;
         // Cached credentials and a known scope are taken without a future or a timer.
-        // The waits (a credentials refresh, project id discovery) are boxed: they are rare,
-        // and inline they would widen every call's future, which is moved at each level.
         let provider = config.credentials_provider();
         let credentials = match provider.provide_credentials_now() {
             Some(credentials) => credentials,
@@ -111,14 +102,14 @@ impl Executor {
                 // sends them through this client's transport, federation to the IAM endpoint
                 // of this client's region.
                 let fetch = provider.provide_credentials(&self.inner.credentials_context);
-                Box::pin(deadline::within_total(total, fetch)).await?
+                deadline::within_total(total, fetch).await?
             }
         };
         let scope = match Scope::known(config, &credentials) {
             Some(scope) => scope,
             None => {
                 let discover = Scope::discover(config, &credentials);
-                Box::pin(deadline::within_total(total, discover)).await?
+                deadline::within_total(total, discover).await?
             }
         };
         let path = parts.render_path(&[

@@ -94,7 +94,7 @@ impl Executor {
                     // The answer is dropped unread: the caller's condition asked for another.
                     drop(response);
                     last_retry_cost = wake.cost;
-                    Box::pin(tokio::time::sleep_until(wake.at)).await;
+                    tokio::time::sleep_until(wake.at).await;
                     continue;
                 }
                 Err(error) => error,
@@ -151,7 +151,7 @@ impl Executor {
                 return Err(error);
             };
             last_retry_cost = wake.cost;
-            Box::pin(tokio::time::sleep_until(wake.at)).await;
+            tokio::time::sleep_until(wake.at).await;
         }
     }
 

@@ -5,7 +5,6 @@ use std::ops::Range;
 
 use super::encoding::{push_canonical_query, push_canonical_uri};
 use super::hash::HashKind;
-use super::hex::ascii_str;
 
 /// One signed header: the name as spelled on the wire (ASCII) and its value.
 pub(crate) type HeaderRef<'a> = (&'a str, &'a str);
@@ -55,6 +54,15 @@ fn push_header_value(out: &mut String, value: &str) {
     out.push('\n');
 }
 
+/// Appends `name:value` lines for `headers`, names lower-cased, and the blank line after them.
+fn push_header_lines(out: &mut String, headers: &[HeaderRef<'_>]) {
+    for (name, value) in headers {
+        push_lowercase(out, name);
+        push_header_value(out, value);
+    }
+    out.push('\n');
+}
+
 /// Appends the header lines of `headers` and, after the blank line, their lower-cased names
 /// joined with `;`; returns where the names start.
 fn push_headers_and_names(out: &mut String, headers: &[HeaderRef<'_>]) -> usize {
@@ -64,11 +72,7 @@ fn push_headers_and_names(out: &mut String, headers: &[HeaderRef<'_>]) -> usize 
     let lowered = lowercase_names(&mut buf, headers);
     let Some(names) = lowered else {
         // Too long for the buffer: name by name.
-        for (name, value) in headers {
-            push_lowercase(out, name);
-            push_header_value(out, value);
-        }
-        out.push('\n');
+        push_header_lines(out, headers);
         let names_start = out.len();
         for (i, (name, _)) in headers.iter().enumerate() {
             if i > 0 {
@@ -171,11 +175,7 @@ pub(crate) fn canonical_request(parts: &CanonicalParts<'_>) -> (String, Range<us
     out.push('\n');
     let names_start = match parts.signed_names {
         Some(names) => {
-            for (name, value) in parts.headers {
-                push_lowercase(&mut out, name);
-                push_header_value(&mut out, value);
-            }
-            out.push('\n');
+            push_header_lines(&mut out, parts.headers);
             let names_start = out.len();
             out.push_str(names);
             names_start
@@ -244,17 +244,8 @@ impl<'a> StringToSign<'a> {
 
     /// The string to sign as text.
     pub(crate) fn text(&self) -> String {
-        let mut out = String::with_capacity(self.parts().iter().map(|part| part.len()).sum());
-        out.push_str(self.label);
-        out.push('\n');
-        out.push_str(self.sdk_date);
-        out.push('\n');
-        if let Some(scope) = self.scope {
-            out.push_str(scope);
-            out.push('\n');
-        }
-        out.push_str(ascii_str(&self.request_hash));
-        out
+        // Every piece is text or hex digits, so the joined bytes are always valid UTF-8.
+        String::from_utf8(self.parts().concat()).unwrap_or_default()
     }
 }
 

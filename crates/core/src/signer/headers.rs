@@ -2,13 +2,13 @@
 
 use std::fmt;
 
-use super::ascii::{NOT_UNDERSCORE, TCHAR, VALUE, all_bytes, common_classes, is};
+use super::ascii::{NOT_UNDERSCORE, TCHAR, VALUE, all_bytes, common_classes};
 use super::canonical::HeaderRef;
 use super::stack::StackVec;
+use crate::error::{Error, Result};
 
 /// How many signed headers are gathered on the stack (more go to the heap).
 pub(crate) const SIGNED_INLINE: usize = 16;
-use crate::error::{Error, Result};
 
 /// Header carrying the signing time.
 pub(crate) const X_SDK_DATE: &str = "X-Sdk-Date";
@@ -49,28 +49,9 @@ pub(crate) fn is_valid_value(value: &str) -> bool {
     is_valid_value_bytes(value.as_bytes())
 }
 
-/// [`is_valid_value`] on bytes, eight at a time.
+/// [`is_valid_value`] on bytes.
 fn is_valid_value_bytes(bytes: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let mut words = bytes.chunks_exact(8);
-    // Whether no byte of a word is below space or DEL: the usual value passes this test word
-    // by word. Both tests are exact (a borrow only spreads from a byte that matches).
-    let plain_word = |x: u64| {
-        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH_BITS;
-        let del = x ^ (ONES * 0x7f);
-        let is_del = del.wrapping_sub(ONES) & !del & HIGH_BITS;
-        below_space | is_del == 0
-    };
-    let plain = words
-        .by_ref()
-        .all(|word| plain_word(u64::from_ne_bytes(word.try_into().unwrap_or([0; 8]))));
-    if plain {
-        words.remainder().iter().all(|&byte| is(VALUE, byte))
-    } else {
-        // A control byte, or a tab, which is allowed: byte by byte.
-        all_bytes::<VALUE>(bytes)
-    }
+    all_bytes::<VALUE>(bytes)
 }
 
 /// Checks one header of the request to sign; `Ok(true)` when it is signed (its name has no

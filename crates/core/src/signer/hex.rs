@@ -20,7 +20,7 @@ pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
 
 /// `bytes` as `&str`; callers pass only ASCII they produced (hex digits), which is always
 /// valid UTF-8, so the empty fallback is never taken.
-pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
+fn ascii_str(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
 

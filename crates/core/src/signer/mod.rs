@@ -483,18 +483,25 @@ fn compute<'a, N: AsRef<str>, V: AsRef<str>>(
         }
         _ => None,
     };
-    let sdk_date = existing_date.or(added_date.as_deref()).unwrap_or_default();
-
-    for added in [
-        added_content.map(|name| (name, UNSIGNED_PAYLOAD)),
-        added_token.map(|token| (X_SECURITY_TOKEN, token)),
-        added_date.as_deref().map(|date| (X_SDK_DATE, date)),
-        added_host.map(|host| (HOST, host)),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        signed.push(added);
+    // The headers the signer adds, in the official order (`Authorization` aside); signed
+    // with the caller's.
+    let added = [
+        added_content.map(|name| (name, Cow::Borrowed(UNSIGNED_PAYLOAD))),
+        added_token.map(|token| (X_SECURITY_TOKEN, Cow::Borrowed(token))),
+        added_date.map(|date| (X_SDK_DATE, Cow::Owned(date))),
+        added_host.map(|host| (HOST, Cow::Borrowed(host))),
+    ];
+    let sdk_date = existing_date
+        .or_else(|| {
+            added
+                .iter()
+                .flatten()
+                .find(|(name, _)| *name == X_SDK_DATE)
+                .map(|(_, date)| date.as_ref())
+        })
+        .unwrap_or_default();
+    for (name, value) in added.iter().flatten() {
+        signed.push((name, value.as_ref()));
     }
     let signed: &mut [HeaderRef<'_>] = signed.as_mut_slice();
     sort_headers(signed);
@@ -524,12 +531,7 @@ fn compute<'a, N: AsRef<str>, V: AsRef<str>>(
     )?;
 
     Ok(Signature {
-        added: [
-            added_content.map(|name| (name, Cow::Borrowed(UNSIGNED_PAYLOAD))),
-            added_token.map(|token| (X_SECURITY_TOKEN, Cow::Borrowed(token))),
-            added_date.map(|date| (X_SDK_DATE, Cow::Owned(date))),
-            added_host.map(|host| (HOST, Cow::Borrowed(host))),
-        ],
+        added,
         canonical_request,
         string_to_sign: string_to_sign_text,
         authorization,
