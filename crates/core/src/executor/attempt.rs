@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::sync::atomic::AtomicU32;
 
+use futures_util::future::Either;
+
 use super::prepare::Prepared;
 use super::response::Response;
 use super::retry_loop::{Attempts, Destination};
@@ -38,11 +40,16 @@ impl Executor {
         let (credentials, prepared) = (&credentials, &prepared);
         self.retry_loop(attempts, |endpoint_index, deadline| {
             // The request moves into the transport's future at once: the attempt's future
-            // holds that future, not the request beside it.
-            let sent = self
-                .signed_request(spec, credentials, endpoint_index, prepared)
-                .map(|request| self.send_once(spec, with_read_timeout(request, options), deadline));
-            async move { sent?.await }
+            // holds that future, not the request beside it (nor a second copy of it, as an
+            // `async` block awaiting the `Result` would).
+            match self.signed_request(spec, credentials, endpoint_index, prepared) {
+                Ok(request) => Either::Left(self.send_once(
+                    spec,
+                    with_read_timeout(request, options),
+                    deadline,
+                )),
+                Err(error) => Either::Right(std::future::ready(Err(error))),
+            }
         })
         .await
     }

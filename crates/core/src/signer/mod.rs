@@ -542,14 +542,21 @@ fn compute<'a, N: AsRef<str>, V: AsRef<str>>(
 /// `LABEL Access=AK, SignedHeaders=..., Signature=`, or for V11
 /// `V11-HMAC-SHA256 Credential=AK/scope, SignedHeaders=..., Signature=`: the `Authorization`
 /// value up to the signature, which is then appended to it.
+///
+/// Its capacity is exact for a hex HMAC signature: a header value made from a `String` takes
+/// the buffer over without a copy only when nothing of it is spare.
 fn authorization_prefix(label: &str, ak: &str, scope: Option<&str>, signed_names: &str) -> String {
     const HEX_SIGNATURE_LEN: usize = 64;
+    let credential = match scope {
+        Some(scope) => " Credential=".len() + ak.len() + 1 + scope.len(),
+        None => " Access=".len() + ak.len(),
+    };
     let mut out = String::with_capacity(
         label.len()
-            + ak.len()
-            + scope.map_or(0, |s| s.len() + 1)
+            + credential
+            + ", SignedHeaders=".len()
             + signed_names.len()
-            + 48
+            + ", Signature=".len()
             + HEX_SIGNATURE_LEN,
     );
     out.push_str(label);

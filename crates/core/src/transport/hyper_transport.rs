@@ -5,6 +5,7 @@
 //! convenience client (URL parsing, a redirect layer even when redirects are off, default
 //! header merging), so it sends through hyper-util's client directly.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -93,36 +94,79 @@ impl HyperTransport {
         })
     }
 
-    /// Sends `request` (started now) and waits for the response head within the read timeout
-    /// and `deadline`.
-    async fn exchange(
+    /// Hands `request` to the pool now and returns the wait for its response head, within the
+    /// read timeout and `deadline`. Not an `async fn`: the request is consumed here, so the
+    /// returned future holds only hyper-util's (boxed) response future and the timer, not the
+    /// request beside them.
+    fn exchange(
         &self,
         request: http::Request<OutgoingBody>,
         upload: Option<Arc<UploadProgress>>,
         deadline: Option<SendDeadline>,
-    ) -> Result<http::Response<ByteStream>> {
+    ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + 'static {
         let peer = Peer::of(request.uri());
         let timeouts = self.timeouts.for_request(request.extensions());
         let sent = self.client.request(request);
         let mut timer = ResponseTimer::new(timeouts.read).with_upload(upload);
-        let response = timer
-            .head(sent, deadline)
-            .await
-            .map_err(|failure| match failure {
-                HeadFailure::Http(e) => hyper_errors::request(e, timeouts, &peer),
-                HeadFailure::Silence => Error::timeout(TimeoutKind::Read, timeouts.read_limit()),
-                HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
-            })?;
-        let (parts, incoming) = response.into_parts();
-        let body = ByteStream::new(IncomingStream {
-            inner: incoming,
-            timer,
-            done: false,
-            peer,
-        });
-        Ok(http::Response::from_parts(parts, body))
+        async move {
+            let response = timer
+                .head(sent, deadline)
+                .await
+                .map_err(|failure| match failure {
+                    HeadFailure::Http(e) => hyper_errors::request(e, timeouts, &peer),
+                    HeadFailure::Silence => {
+                        Error::timeout(TimeoutKind::Read, timeouts.read_limit())
+                    }
+                    HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
+                })?;
+            let (parts, incoming) = response.into_parts();
+            let body = ByteStream::new(IncomingStream {
+                inner: incoming,
+                timer,
+                done: false,
+                peer,
+            });
+            Ok(http::Response::from_parts(parts, body))
+        }
+    }
+
+    /// The request as hyper sends it: `Content-Length` set for a known length, the proxy's
+    /// credentials added for a forward-proxied `http` target.
+    fn outgoing_parts(&self, parts: &mut http::request::Parts, length: Option<u64>) {
+        set_content_length(&mut parts.headers, length);
+        if let Some(proxies) = &self.proxies {
+            if let Some(auth) = proxies.forward_authorization(&parts.uri) {
+                parts
+                    .headers
+                    .entry(http::header::PROXY_AUTHORIZATION)
+                    .or_insert(auth);
+            }
+        }
+    }
+
+    /// Sends a request whose body is a file or a stream: the body is opened first, and its
+    /// progress keeps the head's silence from counting while it is still being sent.
+    async fn send_streamed(
+        &self,
+        mut parts: http::request::Parts,
+        body: RequestBody,
+        deadline: Option<SendDeadline>,
+    ) -> Result<http::Response<ByteStream>> {
+        let length = body.content_length();
+        self.outgoing_parts(&mut parts, length);
+        let (progress, stream) = UploadProgress::track(body.into_stream().await?);
+        let body = OutgoingBody::Stream { stream, length };
+        self.exchange(
+            http::Request::from_parts(parts, body),
+            Some(progress),
+            deadline,
+        )
+        .await
     }
 }
+
+/// What [`HttpTransport::send_within`] returns.
+type Sending<'a> = Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'a>>;
 
 #[async_trait]
 impl HttpTransport for HyperTransport {
@@ -133,37 +177,28 @@ impl HttpTransport for HyperTransport {
         self.send_within(request, None).await
     }
 
-    // The deadline shares the read timeout's timer (see `ResponseTimer`).
-    async fn send_within(
-        &self,
+    // Written out rather than as an `async fn`: a body held in memory is handed to the pool
+    // before this returns, so the boxed future is only the wait for the answer (a few hundred
+    // bytes, not the request and every step's state). The deadline shares the read timeout's
+    // timer (see `ResponseTimer`).
+    fn send_within<'life0, 'async_trait>(
+        &'life0 self,
         request: http::Request<RequestBody>,
         deadline: Option<SendDeadline>,
-    ) -> Result<http::Response<ByteStream>> {
+    ) -> Sending<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
         let (mut parts, body) = request.into_parts();
-        let length = body.content_length();
-        set_content_length(&mut parts.headers, length);
-        if let Some(proxies) = &self.proxies {
-            if let Some(auth) = proxies.forward_authorization(&parts.uri) {
-                parts
-                    .headers
-                    .entry(http::header::PROXY_AUTHORIZATION)
-                    .or_insert(auth);
+        match body.to_bytes() {
+            Some(bytes) => {
+                self.outgoing_parts(&mut parts, Some(bytes.len() as u64));
+                let body = OutgoingBody::Bytes(Some(bytes).filter(|b| !b.is_empty()));
+                Box::pin(self.exchange(http::Request::from_parts(parts, body), None, deadline))
             }
+            None => Box::pin(self.send_streamed(parts, body, deadline)),
         }
-        let (body, upload) = match body.to_bytes() {
-            Some(bytes) => (
-                OutgoingBody::Bytes(Some(bytes).filter(|b| !b.is_empty())),
-                None,
-            ),
-            // A file or stream body is opened first; its progress keeps the head's silence
-            // from counting while it is still being sent.
-            None => {
-                let (progress, stream) = UploadProgress::track(body.into_stream().await?);
-                (OutgoingBody::Stream { stream, length }, Some(progress))
-            }
-        };
-        self.exchange(http::Request::from_parts(parts, body), upload, deadline)
-            .await
     }
 }
 

@@ -3,8 +3,10 @@
 //! while body chunks are awaited, the read timeout alone (a download may take longer than any
 //! attempt deadline).
 //!
-//! The `Sleep` is made the first time something is not ready, then moved (`reset`, which for
-//! a later instant does not take the timer driver's lock) each time waiting starts again.
+//! The head's `Sleep` lives in the head wait's own future (no allocation); the body's is made
+//! the first time a chunk is not ready, then moved (`reset`, which for a later instant does not
+//! take the timer driver's lock) each time waiting starts again. A small body usually comes
+//! with its head, so most responses never make the second one.
 //!
 //! A streamed request body reports each chunk the connection takes ([`UploadProgress`]): an
 //! upload that keeps moving is not silence, however long it takes, so the head's silence counts
@@ -27,7 +29,8 @@ use crate::body::ByteStream;
 use crate::error::Result;
 
 pub(super) struct ResponseTimer {
-    sleep: Option<Pin<Box<Sleep>>>,
+    // The body's sleep (the head's is in `head`'s future).
+    body_sleep: Option<Pin<Box<Sleep>>>,
     read_limit: Option<Duration>,
     // True while waiting: the sleep's instant is the end of the current wait.
     waiting: bool,
@@ -105,7 +108,7 @@ pub(super) enum HeadFailure<E> {
 impl ResponseTimer {
     pub fn new(read_limit: Option<Duration>) -> Self {
         Self {
-            sleep: None,
+            body_sleep: None,
             read_limit,
             waiting: false,
             upload: None,
@@ -122,48 +125,15 @@ impl ResponseTimer {
         self.read_limit
     }
 
-    /// Polled after the head or a chunk was not ready: `Ready` when the wait has lasted until
-    /// the read timeout (or `deadline`). Never ready when there is no limit at all.
-    fn poll_expired(&mut self, cx: &mut Context<'_>, deadline: Option<Instant>) -> Poll<()> {
-        if !self.waiting {
-            self.waiting = true;
-            let silence_end = self.read_limit.and_then(|l| Instant::now().checked_add(l));
-            let at = match (silence_end, deadline) {
-                (Some(a), Some(b)) => a.min(b),
-                (Some(at), None) | (None, Some(at)) => at,
-                (None, None) => {
-                    self.sleep = None;
-                    return Poll::Pending;
-                }
-            };
-            match &mut self.sleep {
-                Some(sleep) => sleep.as_mut().reset(at),
-                None => self.sleep = Some(Box::pin(tokio::time::sleep_until(at))),
-            }
-        }
-        let Some(sleep) = &mut self.sleep else {
-            return Poll::Pending;
-        };
-        loop {
-            if sleep.as_mut().poll(cx).is_pending() {
-                return Poll::Pending;
-            }
-            // The body moved since the wait began: the silence ends a read timeout after that
-            // (or at the deadline, if earlier).
-            let Some(limit) = self.read_limit else {
-                return Poll::Ready(());
-            };
-            let Some(progress) = &self.upload else {
-                return Poll::Ready(());
-            };
-            let Some(silence_end) = progress.last().checked_add(limit) else {
-                return Poll::Ready(());
-            };
-            let at = deadline.map_or(silence_end, |d| d.min(silence_end));
-            if at <= sleep.deadline() {
-                return Poll::Ready(());
-            }
-            sleep.as_mut().reset(at);
+    /// Called when a wait starts (the head or a chunk was not ready): the instant it ends, the
+    /// read timeout from now or `deadline` if earlier; `None` when there is no limit at all.
+    fn start_wait(&mut self, deadline: Option<Instant>) -> Option<Instant> {
+        self.waiting = true;
+        let silence_end = self.read_limit.and_then(|l| Instant::now().checked_add(l));
+        match (silence_end, deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (Some(at), None) | (None, Some(at)) => Some(at),
+            (None, None) => None,
         }
     }
 
@@ -177,13 +147,26 @@ impl ResponseTimer {
         F: Future<Output = Result<T, E>>,
     {
         let mut future = std::pin::pin!(future);
+        let mut sleep = std::pin::pin!(None::<Sleep>);
         let at = deadline.map(|d| d.at);
         let result = std::future::poll_fn(|cx| {
             // The response first: a ready answer is never lost to an expired timer.
             if let Poll::Ready(result) = future.as_mut().poll(cx) {
                 return Poll::Ready(result.map_err(HeadFailure::Http));
             }
-            self.poll_expired(cx, at).map(|()| {
+            if !self.waiting {
+                let Some(end) = self.start_wait(at) else {
+                    return Poll::Pending;
+                };
+                match sleep.as_mut().as_pin_mut() {
+                    Some(sleep) => sleep.reset(end),
+                    None => sleep.set(Some(tokio::time::sleep_until(end))),
+                }
+            }
+            let Some(sleep) = sleep.as_mut().as_pin_mut() else {
+                return Poll::Pending;
+            };
+            poll_sleep(sleep, cx, self.read_limit, self.upload.as_deref(), at).map(|()| {
                 // The deadline when it came first (it is not later than the silence's end).
                 match deadline {
                     Some(d) if Instant::now() >= d.at => Err(HeadFailure::Deadline(d)),
@@ -206,7 +189,53 @@ impl ResponseTimer {
     /// For a body stream whose next chunk is not ready: `Ready` when the silence has lasted
     /// the read timeout.
     pub fn poll_silence(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        self.poll_expired(cx, None)
+        if !self.waiting {
+            let Some(end) = self.start_wait(None) else {
+                return Poll::Pending;
+            };
+            match &mut self.body_sleep {
+                Some(sleep) => sleep.as_mut().reset(end),
+                None => self.body_sleep = Some(Box::pin(tokio::time::sleep_until(end))),
+            }
+        }
+        let Some(sleep) = &mut self.body_sleep else {
+            return Poll::Pending;
+        };
+        poll_sleep(
+            sleep.as_mut(),
+            cx,
+            self.read_limit,
+            self.upload.as_deref(),
+            None,
+        )
+    }
+}
+
+/// Polls the sleep of a wait: `Ready` when the wait has lasted until the read timeout (or
+/// `deadline`). A streamed request body that moved since the wait began pushes the silence's
+/// end to a read timeout after its last chunk.
+fn poll_sleep(
+    mut sleep: Pin<&mut Sleep>,
+    cx: &mut Context<'_>,
+    read_limit: Option<Duration>,
+    upload: Option<&UploadProgress>,
+    deadline: Option<Instant>,
+) -> Poll<()> {
+    loop {
+        if sleep.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        let (Some(limit), Some(progress)) = (read_limit, upload) else {
+            return Poll::Ready(());
+        };
+        let Some(silence_end) = progress.last().checked_add(limit) else {
+            return Poll::Ready(());
+        };
+        let at = deadline.map_or(silence_end, |d| d.min(silence_end));
+        if at <= sleep.deadline() {
+            return Poll::Ready(());
+        }
+        sleep.as_mut().reset(at);
     }
 }
 
