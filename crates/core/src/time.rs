@@ -5,6 +5,7 @@
 //! full date-time crate would be the heaviest dependency of the core. Times before 1970 are
 //! outside both uses: formatting clamps them to the epoch and parsing rejects them.
 
+use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Civil date and time in UTC, broken into fields.
@@ -61,9 +62,36 @@ fn two_digits(value: u32) -> [u8; 2] {
 /// assert_eq!(format_sdk_date(t), "20260102T030405Z");
 /// ```
 pub fn format_sdk_date(time: SystemTime) -> String {
+    // Runs on every request, and every request of the same second has the same date: the last
+    // date formatted on this thread is kept with its second.
+    thread_local! {
+        static LAST: Cell<Option<(u64, [u8; 16])>> = const { Cell::new(None) };
+    }
+    let second = time.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs());
+    let cached = second.and_then(|second| {
+        LAST.try_with(Cell::get)
+            .ok()
+            .flatten()
+            .filter(|(last, _)| *last == second)
+    });
+    if let Some(text) =
+        cached.and_then(|(_, bytes)| std::str::from_utf8(&bytes).ok().map(str::to_owned))
+    {
+        return text;
+    }
+    let text = format_sdk_date_uncached(time);
+    if let (Some(second), Ok(bytes)) = (second, <[u8; 16]>::try_from(text.as_bytes())) {
+        // Outside a thread's lifetime there is nothing to keep it in.
+        let _ = LAST.try_with(|last| last.set(Some((second, bytes))));
+    }
+    text
+}
+
+/// [`format_sdk_date`] without the cache.
+fn format_sdk_date_uncached(time: SystemTime) -> String {
     let t = UtcDateTime::from_system_time(time);
-    // Runs on every request: digits written directly, not through `format!`. Years past 9999
-    // (not reachable from a real clock) take `format!`'s path so that nothing is cut.
+    // Digits written directly, not through `format!`. Years past 9999 (not reachable from a
+    // real clock) take `format!`'s path so that nothing is cut.
     let Some(year) = u32::try_from(t.year).ok().filter(|y| *y <= 9999) else {
         return format!(
             "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -264,6 +292,29 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kept_date_is_only_reused_within_its_second() {
+        let t = parse_rfc3339("2026-01-02T03:04:05Z").unwrap();
+        let cases = [
+            (t, "20260102T030405Z"),
+            (t + Duration::from_millis(999), "20260102T030405Z"),
+            (t + Duration::from_secs(1), "20260102T030406Z"),
+            (t, "20260102T030405Z"),
+            // Times before the epoch are formatted as the epoch.
+            (UNIX_EPOCH - Duration::from_secs(1), "19700101T000000Z"),
+            (UNIX_EPOCH, "19700101T000000Z"),
+            (
+                UNIX_EPOCH + Duration::from_secs(253_402_300_800),
+                "100000101T000000Z",
+            ),
+            (t, "20260102T030405Z"),
+        ];
+        for (time, expected) in cases {
+            assert_eq!(format_sdk_date(time), expected);
+            assert_eq!(format_sdk_date_uncached(time), expected);
+        }
+    }
 
     #[test]
     fn formats_the_vector_signing_time() {

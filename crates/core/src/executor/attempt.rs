@@ -98,14 +98,14 @@ impl Executor {
                 Some(bytes) => Payload::Bytes(bytes),
                 None => Payload::Unsigned,
             };
-            let signing_headers = prepared.signing_view();
+            let mut signing_headers = prepared.signing_view();
             let signed = signer::sign_borrowed(
                 &SignableRequest {
                     method: spec.method.as_str(),
                     host: endpoint.authority(),
                     path: &path_and_query[..path_len],
                     query: query_pairs,
-                    headers: &signing_headers,
+                    headers: signing_headers.as_mut_slice(),
                     payload,
                 },
                 &SigningKey {

@@ -11,7 +11,16 @@ use crate::config::Config;
 use crate::credentials::{Credentials, CredentialsContext};
 use crate::error::{Error, Result};
 use crate::signer;
+use crate::signer::stack::StackVec;
 use crate::transport::SharedTransport;
+
+// Named once, when compiling: a name made with `from_static` at run time is parsed each call.
+const X_SECURITY_TOKEN: http::HeaderName = http::HeaderName::from_static("x-security-token");
+const X_PROJECT_ID: http::HeaderName = http::HeaderName::from_static("x-project-id");
+const X_DOMAIN_ID: http::HeaderName = http::HeaderName::from_static("x-domain-id");
+
+/// Base headers the signing view holds without allocating.
+const SIGNING_VIEW_INLINE: usize = 8;
 
 /// Everything about the request that stays the same from one attempt to the next.
 pub(super) struct Prepared {
@@ -42,22 +51,23 @@ impl Prepared {
     /// every other name is signed lower-cased, so its case does not matter), values as text
     /// (almost always visible ASCII; other bytes converted as the official SDKs' UTF-8
     /// decoding would, replacement characters included).
-    pub fn signing_view(&self) -> Vec<(&str, Cow<'_, str>)> {
-        self.headers
-            .iter()
-            .map(|(name, value)| {
-                let name = if *name == http::header::CONTENT_TYPE {
-                    "Content-Type"
-                } else {
-                    name.as_str()
-                };
-                let value = match value.to_str() {
-                    Ok(text) => Cow::Borrowed(text),
-                    Err(_) => String::from_utf8_lossy(value.as_bytes()),
-                };
-                (name, value)
-            })
-            .collect()
+    ///
+    /// Held on the stack: a request has a handful of base headers.
+    pub fn signing_view(&self) -> StackVec<(&str, Cow<'_, str>), SIGNING_VIEW_INLINE> {
+        let mut view = StackVec::new(("", Cow::Borrowed("")));
+        for (name, value) in &self.headers {
+            let name = if *name == http::header::CONTENT_TYPE {
+                "Content-Type"
+            } else {
+                name.as_str()
+            };
+            let value = match value.to_str() {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            };
+            view.push((name, value));
+        }
+        view
     }
 }
 
@@ -127,7 +137,7 @@ impl Executor {
         // a token, theirs is the one sent and signed (the signer adds it), as the official
         // SDKs' signers overwrite the header; otherwise the operation's value goes as given.
         if !caller_signed && credentials.security_token().is_some() {
-            headers.remove(http::HeaderName::from_static("x-security-token"));
+            headers.remove(X_SECURITY_TOKEN);
         }
         let prepared = Prepared {
             path,
@@ -151,11 +161,11 @@ impl Executor {
         headers.insert(http::header::USER_AGENT, user_agent);
         if let Some(project_id) = &scope.project_id {
             let value = self.inner.scope_values.project_id(project_id)?;
-            headers.insert(http::HeaderName::from_static("x-project-id"), value);
+            headers.insert(X_PROJECT_ID, value);
         }
         if let Some(domain_id) = scope.domain_id {
             let value = self.inner.scope_values.domain_id(domain_id)?;
-            headers.insert(http::HeaderName::from_static("x-domain-id"), value);
+            headers.insert(X_DOMAIN_ID, value);
         }
         Ok(headers)
     }

@@ -28,12 +28,16 @@ pub(crate) const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// algorithm's content header.
 pub(crate) fn added_header_name(name: &'static str) -> Option<http::HeaderName> {
     use http::HeaderName;
+    // Constants, parsed when compiling: `from_static` called at run time parses every time.
+    const SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
+    const SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
+    const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-sdk-content-sha256");
     Some(match name {
-        X_SDK_DATE => HeaderName::from_static("x-sdk-date"),
+        X_SDK_DATE => SDK_DATE,
         HOST => http::header::HOST,
         AUTHORIZATION => http::header::AUTHORIZATION,
-        X_SECURITY_TOKEN => HeaderName::from_static("x-security-token"),
-        "X-Sdk-Content-Sha256" => HeaderName::from_static("x-sdk-content-sha256"),
+        X_SECURITY_TOKEN => SECURITY_TOKEN,
+        "X-Sdk-Content-Sha256" => CONTENT_SHA256,
         other => return HeaderName::from_bytes(other.as_bytes()).ok(),
     })
 }

@@ -33,7 +33,7 @@ mod encoding;
 mod hash;
 mod headers;
 mod hex;
-mod stack;
+pub(crate) mod stack;
 #[cfg(feature = "verify")]
 mod verify;
 

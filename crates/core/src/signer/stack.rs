@@ -8,11 +8,12 @@ pub(crate) struct StackVec<T, const INLINE: usize> {
     spilled: Vec<T>,
 }
 
-impl<T: Copy, const INLINE: usize> StackVec<T, INLINE> {
-    /// An empty list; `filler` only initialises the unused slots.
+impl<T: Clone, const INLINE: usize> StackVec<T, INLINE> {
+    /// An empty list; `filler` only initialises the unused slots (cheap to clone, for a type
+    /// that is not `Copy`).
     pub(crate) fn new(filler: T) -> Self {
         Self {
-            inline: [filler; INLINE],
+            inline: std::array::from_fn(|_| filler.clone()),
             len: 0,
             spilled: Vec::new(),
         }
