@@ -84,14 +84,15 @@ for client in sdk hyper; do
 done
 
 echo "instructions per call, $op, concurrency $concurrency (callgrind; sha2 without SHA extensions)"
-awk -F'\t' -v small=$small -v large=$large -v dir="$out" '
+awk -F'\t' -v small=$small -v large=$large -v conc="$concurrency" '
     FILENAME ~ /sdk-/ && FILENAME ~ "-" small "\\." { s0[$1] = $2 }
     FILENAME ~ /sdk-/ && FILENAME ~ "-" large "\\." { s1[$1] = $2 }
     FILENAME ~ /hyper-/ && FILENAME ~ "-" small "\\." { h0[$1] = $2 }
     FILENAME ~ /hyper-/ && FILENAME ~ "-" large "\\." { h1[$1] = $2 }
     { seen[$1] = 1 }
     END {
-        calls = large - small
+        # The bench rounds each request count down to a multiple of the concurrency.
+        calls = int(large / conc) * conc - int(small / conc) * conc
         printf "%-18s %10s %10s %10s\n", "part", "sdk", "hyper", "sdk-hyper"
         for (p in seen) {
             s = (s1[p] - s0[p]) / calls; h = (h1[p] - h0[p]) / calls

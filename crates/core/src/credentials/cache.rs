@@ -91,22 +91,18 @@ enum Lookup {
 }
 
 impl State {
-    /// Whether [`lookup`](Self::lookup) depends on the time: cached credentials that expire, or
-    /// a planned refresh (or nothing cached, which is refreshed whatever the time).
-    fn needs_clock(&self) -> bool {
-        self.refresh_at.is_some()
-            || self
-                .credentials
-                .as_ref()
-                .is_none_or(|credentials| credentials.expires_at().is_some())
-    }
-
     /// `shared`: another caller's attempt finished since this one looked, so its outcome
     /// stands as if a backoff were running (waiters never call the provider again in turn).
-    fn lookup(&self, now: SystemTime, shared: bool) -> Lookup {
+    ///
+    /// The clock is read only when the answer depends on it (cached credentials that expire,
+    /// or a planned refresh), at most once: credentials without an expiry are served without
+    /// it (a clock read costs as much as the rest of this lookup).
+    fn lookup(&self, shared: bool) -> Lookup {
+        let clock = std::cell::OnceCell::new();
+        let now = || *clock.get_or_init(SystemTime::now);
         let holding_off = shared || self.retry_after.is_some_and(|t| Instant::now() < t);
         if let Some(credentials) = &self.credentials {
-            let due = self.refresh_at.is_some_and(|at| now >= at);
+            let due = self.refresh_at.is_some_and(|at| now() >= at);
             if !is_expired(credentials, now) && (!due || holding_off) {
                 return Lookup::Ready(credentials.clone());
             }
@@ -223,7 +219,7 @@ impl CachingProvider {
         {
             let state = self.read();
             let shared = state.generation != seen_generation;
-            match state.lookup(SystemTime::now(), shared) {
+            match state.lookup(shared) {
                 Lookup::Ready(credentials) => return Ok(credentials),
                 Lookup::Failed(error) => return Err(error),
                 Lookup::Refresh(_) => {}
@@ -256,7 +252,7 @@ impl CachingProvider {
                 state.retry_after = Instant::now().checked_add(wait);
                 state.last_error = Some((error.is_construction(), error.to_string()));
                 if let Some(old) = state.credentials.clone() {
-                    if !is_expired(&old, now) {
+                    if !is_expired(&old, || now) {
                         tracing::warn!(
                             provider = old.provider_name(),
                             ak = old.ak(),
@@ -280,8 +276,9 @@ impl CachingProvider {
     }
 }
 
-fn is_expired(credentials: &Credentials, now: SystemTime) -> bool {
-    credentials.expires_at().is_some_and(|at| at <= now)
+/// Whether `credentials` have expired; `now` is asked only of credentials that expire.
+fn is_expired(credentials: &Credentials, now: impl FnOnce() -> SystemTime) -> bool {
+    credentials.expires_at().is_some_and(|at| at <= now())
 }
 
 impl fmt::Debug for CachingProvider {
@@ -298,7 +295,7 @@ impl fmt::Debug for CachingProvider {
 #[async_trait]
 impl ProvideCredentials for CachingProvider {
     async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
-        let lookup = self.read().lookup(SystemTime::now(), false);
+        let lookup = self.read().lookup(false);
         match lookup {
             Lookup::Ready(credentials) => Ok(credentials),
             Lookup::Failed(error) => Err(error),
@@ -307,15 +304,7 @@ impl ProvideCredentials for CachingProvider {
     }
 
     fn provide_credentials_now(&self) -> Option<Credentials> {
-        let state = self.read();
-        // Credentials without an expiry and no refresh planned are valid at any time: the
-        // clock is not read (a clock read costs as much as the rest of this lookup).
-        let now = if state.needs_clock() {
-            SystemTime::now()
-        } else {
-            SystemTime::UNIX_EPOCH
-        };
-        match state.lookup(now, false) {
+        match self.read().lookup(false) {
             Lookup::Ready(credentials) => Some(credentials),
             Lookup::Failed(_) | Lookup::Refresh(_) => None,
         }

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicU32;
 use futures_util::future::Either;
 
 use super::prepare::Prepared;
-use super::response::Response;
+use super::response::{Response, request_id_of};
 use super::retry_loop::{Attempts, Destination};
 use super::{CallOptions, Executor, OperationRequest, OperationSpec};
 use super::{Deadline, deadline};
@@ -99,7 +99,7 @@ impl Executor {
                 None => Payload::Unsigned,
             };
             let mut signing_headers = prepared.signing_view();
-            let signed = signer::sign_borrowed(
+            let added = signer::sign_borrowed(
                 &SignableRequest {
                     method: spec.method.as_str(),
                     host: endpoint.authority(),
@@ -117,7 +117,7 @@ impl Executor {
                 self.signing_now(endpoint_index),
                 Some(query),
             )?;
-            for (name, value) in signed.added {
+            for (name, value) in added {
                 let name = signer::added_header_name(name)
                     .ok_or_else(|| Error::construction(format!("invalid header name {name:?}")))?;
                 let value = match value {
@@ -180,13 +180,7 @@ async fn error_from(response: http::Response<ByteStream>) -> Error {
             bytes,
             truncated,
         )),
-        Err(e) => {
-            let request_id = parts
-                .headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok());
-            e.with_response(parts.status, request_id)
-        }
+        Err(e) => e.with_response(parts.status, request_id_of(&parts.headers)),
     }
 }
 

@@ -15,7 +15,6 @@ use crate::signer::stack::StackVec;
 use crate::transport::SharedTransport;
 
 // Named once, when compiling: a name made with `from_static` at run time is parsed each call.
-const X_SECURITY_TOKEN: http::HeaderName = http::HeaderName::from_static("x-security-token");
 const X_PROJECT_ID: http::HeaderName = http::HeaderName::from_static("x-project-id");
 const X_DOMAIN_ID: http::HeaderName = http::HeaderName::from_static("x-domain-id");
 
@@ -137,7 +136,7 @@ impl Executor {
         // a token, theirs is the one sent and signed (the signer adds it), as the official
         // SDKs' signers overwrite the header; otherwise the operation's value goes as given.
         if !caller_signed && credentials.security_token().is_some() {
-            headers.remove(X_SECURITY_TOKEN);
+            headers.remove(signer::X_SECURITY_TOKEN_NAME);
         }
         let prepared = Prepared {
             path,

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use tracing::Instrument;
 
 use super::attempt::with_read_timeout;
-use super::response::Response;
+use super::response::{Response, request_id_of};
 use super::retry_loop::{Attempts, Destination};
 use super::{CallOptions, Deadline, Executor, OperationSpec, deadline, options};
 use crate::body::RequestBody;
@@ -232,13 +232,7 @@ impl Executor {
             Ok((bytes, truncated)) => {
                 Error::service(error_parser(parts.status, &parts.headers, bytes, truncated))
             }
-            Err(e) => {
-                let request_id = parts
-                    .headers
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok());
-                e.with_response(parts.status, request_id)
-            }
+            Err(e) => e.with_response(parts.status, request_id_of(&parts.headers)),
         })
     }
 }

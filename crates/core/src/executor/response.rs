@@ -110,7 +110,7 @@ impl Response {
 
     /// `X-Request-Id`, when the service sent one.
     pub fn request_id(&self) -> Option<&str> {
-        header_str(&self.headers, &X_REQUEST_ID)
+        request_id_of(&self.headers)
     }
 
     /// `Content-Length`, when the service sent one.
@@ -195,7 +195,7 @@ struct ReadContext {
 
 impl ReadContext {
     fn request_id(&self) -> Option<&str> {
-        header_str(&self.headers, &X_REQUEST_ID)
+        request_id_of(&self.headers)
     }
 
     fn wrap(&self, error: Error) -> Error {
@@ -242,6 +242,11 @@ fn decode_json<T: DeserializeOwned>(bytes: &[u8], context: &ReadContext) -> Resu
 
 /// Named once: a `&str` name would be parsed again at every lookup.
 const X_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
+
+/// `X-Request-Id` of a response's `headers`, when the service sent one.
+pub(super) fn request_id_of(headers: &http::HeaderMap) -> Option<&str> {
+    header_str(headers, &X_REQUEST_ID)
+}
 
 fn header_str<'a>(headers: &'a http::HeaderMap, name: &http::HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())

@@ -285,6 +285,8 @@ mod tests {
 
     #[test]
     fn header_section_is_the_same_whether_names_fit_the_buffer_or_not() {
+        // Up to 10 such names (23 bytes and a `;` each) fit the 256-byte buffer; 12 and 40 take
+        // the name-by-name path.
         for count in [0, 1, 5, 12, 40] {
             let names: Vec<String> = (0..count)
                 .map(|i| format!("X-Header-Name-Number-{i:02}"))
@@ -298,7 +300,6 @@ mod tests {
             assert_eq!(out, expected, "{count} headers");
             assert_eq!(&out[names_start..], lower.join(";"));
         }
-        // 40 such names (over 1000 bytes) do not fit the buffer; 5 do.
         let mut buf = [0u8; 256];
         assert!(lowercase_names(&mut buf, &[("A-B", ""), ("C", "")]) == Some("a-b;c"));
         let long = "X".repeat(300);
@@ -359,7 +360,6 @@ mod tests {
     fn string_to_sign_with_and_without_scope() {
         let text = |scope| {
             let sts = StringToSign::new("SDK-HMAC-SHA256", "D", scope, HashKind::Sha256, "");
-            assert_eq!(sts.text().as_bytes(), sts.parts().concat());
             assert_eq!(sts.join_into(&mut [0; 256]), Some(sts.text().as_bytes()));
             assert_eq!(sts.join_into(&mut [0; 64]), None);
             sts.text()

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use http::HeaderName;
+
 use super::ascii::{NOT_UNDERSCORE, TCHAR, VALUE, all_bytes, common_classes};
 use super::canonical::HeaderRef;
 use super::stack::StackVec;
@@ -14,6 +16,9 @@ pub(crate) const SIGNED_INLINE: usize = 16;
 pub(crate) const X_SDK_DATE: &str = "X-Sdk-Date";
 /// Header carrying the temporary-credential token.
 pub(crate) const X_SECURITY_TOKEN: &str = "X-Security-Token";
+/// [`X_SECURITY_TOKEN`] as a wire name. Header names are constants, made when compiling:
+/// `HeaderName::from_static` called at run time parses the name on every call.
+pub(crate) const X_SECURITY_TOKEN_NAME: HeaderName = HeaderName::from_static("x-security-token");
 /// Host header.
 pub(crate) const HOST: &str = "Host";
 /// Header carrying the signature.
@@ -27,16 +32,13 @@ pub(crate) const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// ones (the executor inserts these on every request). Names are the constants above or the
 /// algorithm's content header.
 pub(crate) fn added_header_name(name: &'static str) -> Option<http::HeaderName> {
-    use http::HeaderName;
-    // Constants, parsed when compiling: `from_static` called at run time parses every time.
     const SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
-    const SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
     const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-sdk-content-sha256");
     Some(match name {
         X_SDK_DATE => SDK_DATE,
         HOST => http::header::HOST,
         AUTHORIZATION => http::header::AUTHORIZATION,
-        X_SECURITY_TOKEN => SECURITY_TOKEN,
+        X_SECURITY_TOKEN => X_SECURITY_TOKEN_NAME,
         "X-Sdk-Content-Sha256" => CONTENT_SHA256,
         other => return HeaderName::from_bytes(other.as_bytes()).ok(),
     })
@@ -221,7 +223,7 @@ mod tests {
     }
 
     #[test]
-    fn value_words_and_bytes_agree_with_the_byte_rule() {
+    fn values_of_every_length_agree_with_the_byte_rule() {
         let rule = |b: u8| b == b'\t' || (b >= 0x20 && b != 0x7f);
         for len in [1, 7, 8, 9, 16, 23, 24] {
             for at in 0..len {

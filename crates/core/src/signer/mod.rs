@@ -48,10 +48,10 @@ use ascii::{AK, all_bytes};
 use canonical::{CanonicalParts, HeaderRef, StringToSign, sort_headers};
 use hash::HashKind;
 pub(crate) use headers::RedactedHeaders;
-pub(crate) use headers::added_header_name;
 use headers::{
     HOST, HeaderScan, REDACTED, SIGNED_INLINE, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN,
 };
+pub(crate) use headers::{X_SECURITY_TOKEN_NAME, added_header_name};
 use stack::StackVec;
 
 pub use derived::derived_signing_key;
@@ -327,16 +327,10 @@ pub fn sign<N: AsRef<str>, V: AsRef<str>>(
     })
 }
 
-/// What [`sign_borrowed`] returns: the headers to add, names static and values borrowed where
-/// they come from the request or key, so the executor inserts them into the outgoing request
-/// without copying names (and holds `Authorization` once).
-pub(crate) struct Signed<'a> {
-    /// Headers to add, in the official order, `Authorization` last.
-    pub added: AddedHeaders<'a>,
-}
-
-/// The headers [`sign_borrowed`] adds, in the official order, `Authorization` last: iterate
-/// over them to get `(name, value)` pairs.
+/// The headers [`sign_borrowed`] adds, in the official order, `Authorization` last: names
+/// static and values borrowed where they come from the request or key, so the executor inserts
+/// them into the outgoing request without copying names (and holds `Authorization` once).
+/// Iterate over them to get `(name, value)` pairs.
 pub(crate) struct AddedHeaders<'a>([Option<AddedHeader<'a>>; 5]);
 
 /// One added header: static name, value borrowed from the request or key, or made by the
@@ -360,21 +354,20 @@ pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
     algorithm: &SigningAlgorithm,
     time: SystemTime,
     canonical_query: Option<&str>,
-) -> Result<Signed<'a>> {
+) -> Result<AddedHeaders<'a>> {
     let signed = compute(request, key, algorithm, time, canonical_query, false)?;
     let [content, token, date, host] = signed.added;
-    Ok(Signed {
-        added: AddedHeaders([
-            content,
-            token,
-            date,
-            host,
-            Some((headers::AUTHORIZATION, Cow::Owned(signed.authorization))),
-        ]),
-    })
+    Ok(AddedHeaders([
+        content,
+        token,
+        date,
+        host,
+        Some((headers::AUTHORIZATION, Cow::Owned(signed.authorization))),
+    ]))
 }
 
-/// Everything signing produces, before it is shaped into [`SigningOutput`] or [`Signed`].
+/// Everything signing produces, before it is shaped into [`SigningOutput`] or
+/// [`AddedHeaders`].
 struct Signature<'a> {
     /// The headers added before signing, in the official order (`Authorization` aside): the
     /// unsigned-payload header, `X-Security-Token`, `X-Sdk-Date` and `Host`, each when needed.

@@ -29,8 +29,8 @@ use crate::body::ByteStream;
 use crate::error::Result;
 
 pub(super) struct ResponseTimer {
-    // The body's sleep (the head's is in `head`'s future).
-    body_sleep: Option<Pin<Box<Sleep>>>,
+    // The body's sleep, boxed once a chunk was not ready (the head's is in `head`'s future).
+    body_sleep: Option<Pin<Box<Option<Sleep>>>>,
     read_limit: Option<Duration>,
     // True while waiting: the sleep's instant is the end of the current wait.
     waiting: bool,
@@ -125,15 +125,47 @@ impl ResponseTimer {
         self.read_limit
     }
 
-    /// Called when a wait starts (the head or a chunk was not ready): the instant it ends, the
-    /// read timeout from now or `deadline` if earlier; `None` when there is no limit at all.
-    fn start_wait(&mut self, deadline: Option<Instant>) -> Option<Instant> {
-        self.waiting = true;
-        let silence_end = self.read_limit.and_then(|l| Instant::now().checked_add(l));
-        match (silence_end, deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (Some(at), None) | (None, Some(at)) => Some(at),
-            (None, None) => None,
+    /// Polled after the head or a chunk was not ready, with the wait's `slot` for its sleep:
+    /// `Ready` when the wait has lasted until the read timeout (or `deadline`); never ready
+    /// when there is no limit at all. A streamed request body that moved since the wait began
+    /// pushes the silence's end to a read timeout after its last chunk.
+    fn poll_wait(
+        &mut self,
+        mut slot: Pin<&mut Option<Sleep>>,
+        cx: &mut Context<'_>,
+        deadline: Option<Instant>,
+    ) -> Poll<()> {
+        if !self.waiting {
+            self.waiting = true;
+            let silence_end = self.read_limit.and_then(|l| Instant::now().checked_add(l));
+            let end = match (silence_end, deadline) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(at), None) | (None, Some(at)) => at,
+                (None, None) => return Poll::Pending,
+            };
+            match slot.as_mut().as_pin_mut() {
+                Some(sleep) => sleep.reset(end),
+                None => slot.set(Some(tokio::time::sleep_until(end))),
+            }
+        }
+        let Some(mut sleep) = slot.as_pin_mut() else {
+            return Poll::Pending;
+        };
+        loop {
+            if sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let (Some(limit), Some(progress)) = (self.read_limit, &self.upload) else {
+                return Poll::Ready(());
+            };
+            let Some(silence_end) = progress.last().checked_add(limit) else {
+                return Poll::Ready(());
+            };
+            let at = deadline.map_or(silence_end, |d| d.min(silence_end));
+            if at <= sleep.deadline() {
+                return Poll::Ready(());
+            }
+            sleep.as_mut().reset(at);
         }
     }
 
@@ -154,19 +186,7 @@ impl ResponseTimer {
             if let Poll::Ready(result) = future.as_mut().poll(cx) {
                 return Poll::Ready(result.map_err(HeadFailure::Http));
             }
-            if !self.waiting {
-                let Some(end) = self.start_wait(at) else {
-                    return Poll::Pending;
-                };
-                match sleep.as_mut().as_pin_mut() {
-                    Some(sleep) => sleep.reset(end),
-                    None => sleep.set(Some(tokio::time::sleep_until(end))),
-                }
-            }
-            let Some(sleep) = sleep.as_mut().as_pin_mut() else {
-                return Poll::Pending;
-            };
-            poll_sleep(sleep, cx, self.read_limit, self.upload.as_deref(), at).map(|()| {
+            self.poll_wait(sleep.as_mut(), cx, at).map(|()| {
                 // The deadline when it came first (it is not later than the silence's end).
                 match deadline {
                     Some(d) if Instant::now() >= d.at => Err(HeadFailure::Deadline(d)),
@@ -189,53 +209,11 @@ impl ResponseTimer {
     /// For a body stream whose next chunk is not ready: `Ready` when the silence has lasted
     /// the read timeout.
     pub fn poll_silence(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if !self.waiting {
-            let Some(end) = self.start_wait(None) else {
-                return Poll::Pending;
-            };
-            match &mut self.body_sleep {
-                Some(sleep) => sleep.as_mut().reset(end),
-                None => self.body_sleep = Some(Box::pin(tokio::time::sleep_until(end))),
-            }
-        }
-        let Some(sleep) = &mut self.body_sleep else {
-            return Poll::Pending;
-        };
-        poll_sleep(
-            sleep.as_mut(),
-            cx,
-            self.read_limit,
-            self.upload.as_deref(),
-            None,
-        )
-    }
-}
-
-/// Polls the sleep of a wait: `Ready` when the wait has lasted until the read timeout (or
-/// `deadline`). A streamed request body that moved since the wait began pushes the silence's
-/// end to a read timeout after its last chunk.
-fn poll_sleep(
-    mut sleep: Pin<&mut Sleep>,
-    cx: &mut Context<'_>,
-    read_limit: Option<Duration>,
-    upload: Option<&UploadProgress>,
-    deadline: Option<Instant>,
-) -> Poll<()> {
-    loop {
-        if sleep.as_mut().poll(cx).is_pending() {
-            return Poll::Pending;
-        }
-        let (Some(limit), Some(progress)) = (read_limit, upload) else {
-            return Poll::Ready(());
-        };
-        let Some(silence_end) = progress.last().checked_add(limit) else {
-            return Poll::Ready(());
-        };
-        let at = deadline.map_or(silence_end, |d| d.min(silence_end));
-        if at <= sleep.deadline() {
-            return Poll::Ready(());
-        }
-        sleep.as_mut().reset(at);
+        // Taken out while it is polled: the box keeps the sleep where it was registered.
+        let mut slot = self.body_sleep.take().unwrap_or_else(|| Box::pin(None));
+        let polled = self.poll_wait(slot.as_mut(), cx, None);
+        self.body_sleep = Some(slot);
+        polled
     }
 }
 
